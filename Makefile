@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make run` (app + demo data), `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app run
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+WORKERS ?= 2
+export INSTANCE_PATH DATABASE_URL
+
+.PHONY: install translations run test lint clean
+
+install: $(BIN)/.installed translations
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+translations: $(BIN)/.installed
+	$(BIN)/pybabel compile -f -d translations
+
+run: install
+	$(FLASK) db upgrade
+	@if [ "$${APP_ENV:-development}" != production ]; then $(FLASK) seed --if-empty; fi
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - "run:app"
+
+test: install
+	$(BIN)/python -m pytest -q tests
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,30 @@
+"""Domain errors: raised by services, shown to the user by views and APIs."""
+
+
+class DomainError(Exception):
+    """A rule said no. `status` is the HTTP code the API answers with."""
+
+    status = 422
+
+    def __init__(self, message, status: int | None = None):
+        super().__init__(str(message))
+        self.message = message
+        if status is not None:
+            self.status = status
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class ScopeError(DomainError):
+    """The row belongs to a service centre the user does not serve."""
+
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409

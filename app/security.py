@@ -1,0 +1,199 @@
+"""Roles, permissions and row-level scope by service centre.
+
+One table (ROLE_GRANTS) says which role may read, write or export which
+resource; `sync_roles()` makes the database match it, idempotently (run by
+`flask seed` and after `flask db upgrade`). Scope is one helper,
+`center_scope()`, used by the data interface, the services and the reports.
+"""
+
+import re
+
+from flask import g, has_request_context
+from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.exceptions import PasswordComplexityValidationError
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+READ, WRITE, EXPORT = "read", "write", "export"
+RO = frozenset({READ, EXPORT})
+RW = frozenset({READ, WRITE, EXPORT})
+R = frozenset({READ})
+
+#: code → Chinese label (DESIGN.md "Who uses it").
+ROLES = {
+    "admin": _l("系统管理员"),
+    "gm": _l("总经理"),
+    "hr": _l("行政人事"),
+    "center_manager": _l("服务中心经理"),
+    "supervisor": _l("部门主管/客服主管"),
+    "frontdesk": _l("客服前台/客服助理"),
+    "cashier": _l("收费员"),
+    "finance": _l("财务"),
+    "technician": _l("维修/工程人员"),
+    "auditor": _l("审计(只读)"),
+}
+
+#: Roles that see every centre; all other roles see only their own centres.
+COMPANY_WIDE_ROLES = frozenset({"admin", "gm", "hr", "finance", "auditor"})
+
+#: Roles that see ID numbers unmasked.
+ID_NUMBER_ROLES = frozenset({"admin", "hr"})
+
+_ESTATE_RO = {"ServiceCenter": RO, "Building": RO, "Unit": RO, "Household": RO}
+
+#: role → resource (class_permission_name) → allowed verbs. admin gets all.
+ROLE_GRANTS: dict[str, dict[str, frozenset]] = {
+    "gm": dict(_ESTATE_RO),
+    "hr": dict(_ESTATE_RO),
+    "finance": dict(_ESTATE_RO),
+    "auditor": {**_ESTATE_RO, "AuditLog": RO},
+    "center_manager": {"ServiceCenter": RO, "Building": RW, "Unit": RW, "Household": RW},
+    "supervisor": {"ServiceCenter": R, "Building": RO, "Unit": RO, "Household": RW},
+    "frontdesk": {"ServiceCenter": R, "Building": RO, "Unit": RO, "Household": RW},
+    "cashier": {"ServiceCenter": R, "Building": R, "Unit": R, "Household": RO},
+    "technician": {"Building": R, "Unit": R, "Household": R},
+}
+
+#: FAB's own views every signed-in user needs: own profile, own password.
+SELF_SERVICE = (
+    ("can_userinfo", "UserDBModelView"),
+    ("resetmypassword", "UserDBModelView"),
+    ("can_this_form_get", "ResetMyPasswordView"),
+    ("can_this_form_post", "ResetMyPasswordView"),
+    ("can_this_form_get", "UserInfoEditView"),
+    ("can_this_form_post", "UserInfoEditView"),
+)
+
+#: Method → verb, shared by every ModelView and ModelRestApi (read/write/export).
+METHOD_PERMISSIONS = {
+    "list": READ,
+    "show": READ,
+    "lookup": READ,
+    "get": READ,
+    "get_list": READ,
+    "info": READ,
+    "add": WRITE,
+    "edit": WRITE,
+    "delete": WRITE,
+    "post": WRITE,
+    "put": WRITE,
+    "action": WRITE,
+    "action_post": WRITE,
+    "export": EXPORT,
+    "download": READ,
+}
+
+RESOURCE_PERMISSIONS = [f"can_{verb}" for verb in (READ, WRITE, EXPORT)]
+
+
+def _current_user():
+    if not has_request_context():
+        return None
+    user = getattr(g, "user", None)
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def role_names(user) -> set[str]:
+    return {r.name for r in user.roles} if user is not None else set()
+
+
+def center_scope(user=None) -> frozenset[int] | None:
+    """Centre ids the user may see, or None for "all centres".
+
+    Outside a request (CLI, seed, jobs) the code acts for the system: None.
+    An anonymous request gets the empty set, so it sees nothing.
+    """
+    if user is None:
+        if not has_request_context():
+            return None
+        cached = g.get("_center_scope", False)
+        if cached is not False:
+            return cached
+        user = _current_user()
+        scope = _scope_of(user)
+        g._center_scope = scope
+        return scope
+    return _scope_of(user)
+
+
+def _scope_of(user) -> frozenset[int] | None:
+    if user is None:
+        return frozenset()
+    if role_names(user) & COMPANY_WIDE_ROLES:
+        return None
+    return frozenset(c.id for c in user.centers if c.deleted_on is None)
+
+
+def in_scope(center_id: int | None, user=None) -> bool:
+    scope = center_scope(user)
+    return scope is None or center_id in scope
+
+
+def can_see_id_numbers(user=None) -> bool:
+    user = user or _current_user()
+    if user is None:
+        return not has_request_context()
+    return bool(role_names(user) & ID_NUMBER_ROLES)
+
+
+def acting_user():
+    """The signed-in user of this request, or None (CLI / system)."""
+    return _current_user()
+
+
+def password_complexity(password: str) -> None:
+    """At least 10 characters mixing three of: lower, upper, digits, symbols."""
+    classes = sum(
+        bool(re.search(p, password or ""))
+        for p in (r"[a-z]", r"[A-Z]", r"\d", r"[^a-zA-Z\d]")
+    )
+    if len(password or "") < 10 or classes < 3:
+        raise PasswordComplexityValidationError(
+            _("密码至少10位，并包含大写字母、小写字母、数字、符号中的至少三类")
+        )
+
+
+class CenterSecurityManager(SecurityManager):
+    """FAB security manager whose user screens bind users to centres."""
+
+    from app.views.users import CenterUserDBModelView as userdbmodelview  # noqa: N813
+
+
+def _wanted_permissions(role: str) -> set[tuple[str, str]]:
+    from app.views import MENU_RESOURCES
+
+    wanted = set(SELF_SERVICE)
+    grants = ROLE_GRANTS.get(role, {})
+    for resource, verbs in grants.items():
+        wanted |= {(f"can_{verb}", resource) for verb in verbs}
+    for menu_name, category, resource in MENU_RESOURCES:
+        if READ in grants.get(resource, ()):
+            wanted |= {("menu_access", menu_name), ("menu_access", category)}
+    return wanted
+
+
+def sync_roles(sm) -> None:
+    """Create every permission and make each role hold exactly its table row.
+
+    Idempotent: running it twice changes nothing; a permission removed from
+    ROLE_GRANTS is taken away from the role on the next run.
+    """
+    from flask import current_app
+
+    from app.extensions import db
+
+    current_app.appbuilder.add_permissions(update_perms=True)
+    sm.create_db()
+    all_pvs = sm.session.query(sm.permissionview_model).all()
+    for code in ROLES:
+        role = sm.find_role(code) or sm.add_role(code)
+        if code == sm.auth_role_admin:
+            role.permissions = all_pvs
+            continue
+        role.permissions = [
+            sm.find_permission_view_menu(perm, view) or sm.add_permission_view_menu(perm, view)
+            for perm, view in sorted(_wanted_permissions(code))
+        ]
+    db.session.commit()
+
+

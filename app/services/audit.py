@@ -1,0 +1,117 @@
+"""Automatic audit trail and centre guard for every register write.
+
+Listens to every ORM flush, so no route (form, REST, action, CLI) can write
+a register row without: audit columns filled, the centre checked against
+the acting user's scope, and an AuditLog row with before/after values in
+the same transaction.
+"""
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import event, inspect, insert
+from sqlalchemy.orm import Session
+
+from app import timeutil
+from app.errors import ScopeError
+from app.models.audit import AuditLog
+from app.models.mixins import AuditMixin, CenterScopedMixin, SoftDeleteMixin
+from app.security import acting_user, in_scope
+
+_SKIP = {"created_on", "changed_on", "created_by_id", "changed_by_id"}
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def _columns(obj):
+    return [a for a in inspect(obj).mapper.column_attrs if a.key not in _SKIP]
+
+
+def _snapshot(obj) -> dict:
+    return {a.key: _jsonable(getattr(obj, a.key)) for a in _columns(obj)}
+
+
+def _changes(obj) -> tuple[dict, dict]:
+    state = inspect(obj)
+    before, after = {}, {}
+    for attr in _columns(obj):
+        hist = state.attrs[attr.key].history
+        if hist.has_changes():
+            before[attr.key] = _jsonable(hist.deleted[0]) if hist.deleted else None
+            after[attr.key] = _jsonable(hist.added[0]) if hist.added else None
+    return before, after
+
+
+def _stamp_and_guard(session, flush_context, instances):
+    user = acting_user()
+    now = timeutil.now()
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, AuditMixin):
+            continue
+        is_new = obj in session.new
+        if not is_new and not session.is_modified(obj, include_collections=False):
+            continue
+        if isinstance(obj, CenterScopedMixin) and not in_scope(obj.center_id):
+            raise ScopeError(_("该记录不属于您所在的服务中心"))
+        if is_new:
+            obj.created_on = obj.created_on or now
+            obj.created_by_id = obj.created_by_id or (user.id if user else None)
+        obj.changed_on = now
+        obj.changed_by_id = user.id if user else None
+    for obj in session.deleted:
+        if isinstance(obj, CenterScopedMixin) and not in_scope(obj.center_id):
+            raise ScopeError(_("该记录不属于您所在的服务中心"))
+
+
+def _event_for(obj, session) -> tuple[str, dict | None, dict | None] | None:
+    if obj in session.new:
+        return "create", None, _snapshot(obj)
+    if obj in session.deleted:
+        return "delete", _snapshot(obj), None
+    before, after = _changes(obj)
+    if not after:
+        return None
+    if isinstance(obj, SoftDeleteMixin) and "deleted_on" in after:
+        return ("delete" if after["deleted_on"] else "restore"), before, after
+    return "update", before, after
+
+
+def _write_log(session, flush_context):
+    user = acting_user()
+    rows = []
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if not isinstance(obj, AuditMixin):
+            continue
+        found = _event_for(obj, session)
+        if found is None:
+            continue
+        event_name, before, after = found
+        rows.append(
+            {
+                "at": timeutil.now(),
+                "user_id": user.id if user else None,
+                "user_name": user.username if user else "system",
+                "event": event_name,
+                "table_name": obj.__tablename__,
+                "row_id": str(inspect(obj).identity[0]) if inspect(obj).identity else None,
+                "before": json.dumps(before, ensure_ascii=False) if before is not None else None,
+                "after": json.dumps(after, ensure_ascii=False) if after is not None else None,
+            }
+        )
+    if rows:
+        session.connection().execute(insert(AuditLog.__table__), rows)
+
+
+def install() -> None:
+    """Attach the listeners once per process."""
+    if not event.contains(Session, "before_flush", _stamp_and_guard):
+        event.listen(Session, "before_flush", _stamp_and_guard)
+        event.listen(Session, "after_flush", _write_log)

@@ -1,0 +1,197 @@
+"""Base classes every register's screens and REST resources derive from.
+
+They wire the house rules once: read/write/export permissions, centre scope
+(through ScopedInterface), service hooks that raise DomainError, soft
+delete, streamed Excel export of the current filter, and a search endpoint
+for searchable selects.
+"""
+
+import os
+import tempfile
+from datetime import date
+from decimal import Decimal
+
+from flask import after_this_request, current_app, jsonify, request, send_file
+from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
+from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_babel import gettext as _
+from sqlalchemy import or_
+
+from app import timeutil
+from app.errors import DomainError
+from app.extensions import db
+from app.reports.xlsx import write_workbook
+from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, can_see_id_numbers
+from app.validators import mask_id_number
+from app.views.interface import ScopedInterface
+
+
+_CELL_TYPES = (int, str, Decimal, date)
+
+
+def masked_unless_privileged(value):
+    return value if can_see_id_numbers() else mask_id_number(value)
+
+
+def _run_service(fn, item):
+    """Call a service hook; on a refusal undo whatever the form already set."""
+    try:
+        fn(item)
+    except DomainError:
+        db.session.rollback()
+        raise
+
+
+class ScopedModelView(ModelView):
+    """CRUD screens of one register. Subclasses set datamodel, columns, service."""
+
+    service = None  # module with before_save(item) / before_delete(item)
+    method_permission_name = METHOD_PERMISSIONS
+    # Screens and API share one resource name: both must declare the same set,
+    # or FAB's permission sync deletes what the other one created.
+    base_permissions = RESOURCE_PERMISSIONS
+    list_template = "register/list.html"
+    page_size = 20
+    base_order = ("id", "desc")
+    export_columns: list[str] | None = None
+    lookup_columns: list[str] = []
+    lookup_order: str = "id"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.extra_args = {**(self.extra_args or {}), "export_resource": self.class_permission_name}
+
+    # -- hooks -------------------------------------------------------------
+    def pre_add(self, item):
+        _run_service(self.service.before_save, item)
+
+    def pre_update(self, item):
+        _run_service(self.service.before_save, item)
+
+    def pre_delete(self, item):
+        _run_service(self.service.before_delete, item)
+
+    # -- export ------------------------------------------------------------
+    @expose("/export/")
+    @has_access
+    def export(self):
+        """The current filter and order, every page, as .xlsx (streamed to disk)."""
+        columns = self.export_columns or self.list_columns
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        order_column, order_direction = get_order_args().get(
+            self.__class__.__name__, self.base_order or ("", "")
+        )
+        filters = self._filters.get_joined_filters(self._base_filters)
+        query = self.datamodel.apply_all(
+            self.datamodel.session.query(self.datamodel.obj), filters, order_column, order_direction
+        ).yield_per(current_app.config["EXPORT_BATCH_SIZE"])
+        headers = [str(self.label_columns.get(c, c)) for c in columns]
+        rows = (self._export_row(item, columns) for item in query)
+        fd, path = tempfile.mkstemp(suffix=".xlsx")
+        os.close(fd)
+        write_workbook(path, str(self.list_title), headers, rows)
+
+        @after_this_request
+        def _cleanup(response):
+            response.call_on_close(lambda: os.path.exists(path) and os.remove(path))
+            return response
+
+        name = f"{self.__class__.__name__}-{timeutil.now():%Y%m%d-%H%M}.xlsx"
+        return send_file(path, as_attachment=True, download_name=name)
+
+    def _export_row(self, item, columns):
+        row = []
+        for col in columns:
+            value = item
+            for part in col.split("."):
+                value = getattr(value, part, None) if value is not None else None
+            if callable(value):
+                value = value()
+            formatter = self.formatters_columns.get(col)
+            if formatter is not None:
+                value = formatter(value)
+            if value is not None and not isinstance(value, _CELL_TYPES):
+                value = str(value)
+            row.append(value)
+        return row
+
+    # -- searchable select endpoint ----------------------------------------
+    @expose("/lookup/")
+    @has_access
+    def lookup(self):
+        """JSON for select2: visible rows whose lookup columns contain q (max 20)."""
+        model = self.datamodel.obj
+        term = (request.args.get("q") or "").strip()[:50]
+        query = self.datamodel.apply_all(self.datamodel.session.query(model))
+        if term:
+            query = query.filter(
+                or_(*[getattr(model, c).contains(term, autoescape=True) for c in self.lookup_columns])
+            )
+        items = query.order_by(getattr(model, self.lookup_order)).limit(21).all()
+        return jsonify(
+            results=[{"id": i.id, "text": str(i)} for i in items[:20]],
+            pagination={"more": len(items) > 20},
+        )
+
+
+class ScopedModelRestApi(ModelRestApi):
+    """REST resource of one register: same permissions, scope and service."""
+
+    service = None
+    method_permission_name = METHOD_PERMISSIONS
+    base_permissions = RESOURCE_PERMISSIONS
+    allow_browser_login = True
+    page_size = 20
+    max_page_size = 100
+    mask_columns: tuple[str, ...] = ()
+
+    def pre_add(self, item):
+        _run_service(self.service.before_save, item)
+
+    def pre_update(self, item):
+        _run_service(self.service.before_save, item)
+
+    def pre_delete(self, item):
+        _run_service(self.service.before_delete, item)
+
+    def _refusal(self, error: DomainError):
+        return self.response(error.status, message=str(error))
+
+    def post_headless(self):
+        try:
+            return super().post_headless()
+        except DomainError as e:
+            return self._refusal(e)
+
+    def put_headless(self, pk):
+        try:
+            return super().put_headless(pk)
+        except DomainError as e:
+            return self._refusal(e)
+
+    def delete_headless(self, pk):
+        try:
+            return super().delete_headless(pk)
+        except DomainError as e:
+            return self._refusal(e)
+
+    def pre_get(self, data):
+        self._mask(data.get("result") or {})
+
+    def pre_get_list(self, data):
+        for row in data.get("result") or []:
+            self._mask(row)
+
+    def _mask(self, row: dict) -> None:
+        if can_see_id_numbers():
+            return
+        for col in self.mask_columns:
+            if row.get(col):
+                row[col] = mask_id_number(row[col])
+
+    def response_404(self, **kwargs):
+        return self.response(404, message=_("记录不存在或不在您的服务中心范围内"))
+
+
+def interface(model):
+    return ScopedInterface(model)

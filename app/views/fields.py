@@ -1,0 +1,78 @@
+"""Form fields: searchable selects for large relations, validator adapters."""
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from marshmallow import ValidationError as MarshmallowValidationError
+from wtforms import Field
+from wtforms.validators import ValidationError
+
+from app.services.records import scoped_get
+
+
+class SearchSelectWidget:
+    """A select2 box that asks the server as the user types (never the whole table)."""
+
+    def __init__(self, endpoint: str):
+        self.endpoint = endpoint
+
+    def __call__(self, field, **kwargs):
+        from flask import url_for
+
+        obj = field.data
+        option = ""
+        if obj is not None:
+            option = f'<option value="{escape(obj.id)}" selected>{escape(str(obj))}</option>'
+        return Markup(
+            f'<select id="{escape(field.id)}" name="{escape(field.name)}" '
+            f'class="form-control search-select" style="width:100%" '
+            f'data-endpoint="{escape(url_for(self.endpoint))}" '
+            f'data-placeholder="{escape(_l("输入关键字搜索"))}">'
+            f'<option value=""></option>{option}</select>'
+        )
+
+
+class SearchSelectField(Field):
+    """Holds one related row, chosen by id; only rows in the user's scope resolve."""
+
+    def __init__(self, label=None, validators=None, model=None, endpoint=None, **kwargs):
+        super().__init__(label, validators, widget=SearchSelectWidget(endpoint), **kwargs)
+        self.model = model
+        self._raw = None
+
+    def process_formdata(self, valuelist):
+        self._raw = valuelist[0] if valuelist else None
+        self.data = scoped_get(self.model, self._raw) if self._raw else None
+
+    def pre_validate(self, form):
+        if self._raw and self.data is None:
+            raise ValidationError(_l("所选记录不存在或不在您的服务中心范围内"))
+
+
+def wtf_check(check, skip=None):
+    """Adapt a pure check (raises ValueError) to a WTForms validator.
+
+    `skip(value)` lets through values the service resolves itself (a masked
+    ID number sent back unchanged).
+    """
+
+    def validator(form, field):
+        if field.data and not (skip and skip(field.data)):
+            try:
+                field.data = check(field.data)
+            except ValueError as e:
+                raise ValidationError(str(e)) from None
+
+    return validator
+
+
+def api_check(check):
+    """Adapt a pure check to a marshmallow validator (REST API → 422)."""
+
+    def validator(value):
+        if value:
+            try:
+                check(value)
+            except ValueError as e:
+                raise MarshmallowValidationError(str(e)) from None
+
+    return validator

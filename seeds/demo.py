@@ -1,0 +1,112 @@
+"""Demo data for `flask seed`: two centres, ~200 units and households, one user per role.
+
+Idempotent: every row is looked up by its natural key before it is added,
+so running the seed twice adds nothing.
+"""
+
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.estate import Building, Household, ServiceCenter, Unit
+from app.security import COMPANY_WIDE_ROLES, ROLES, sync_roles
+from app.validators import id_check_char
+
+CENTERS = [
+    ("SC01", "阳光花园服务中心", "深圳市南山区阳光路1号", "0755-26000001", Decimal("85000.00")),
+    ("SC02", "锦绣华庭服务中心", "深圳市福田区锦绣路8号", "0755-83000002", Decimal("64000.00")),
+]
+BUILDINGS_PER_CENTER = 5
+FLOORS = 5
+ROOMS_PER_FLOOR = 4
+AREAS = (Decimal("89.50"), Decimal("120.35"), Decimal("68.20"), Decimal("143.80"))
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = ("伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超")
+
+
+def demo_users():
+    """(username, password, role, centre codes): `<role>1` / `demo-<role>`, plus frontdesk2."""
+    users = []
+    for role in ROLES:
+        centres = [] if role in COMPANY_WIDE_ROLES else ["SC01"]
+        users.append((f"{role}1", f"demo-{role}", role, centres))
+    users.append(("frontdesk2", "demo-frontdesk", "frontdesk", ["SC02"]))
+    return users
+
+
+def _id_number(seq: int) -> str:
+    body = f"440305{1960 + seq % 40:04d}{seq % 12 + 1:02d}{seq % 28 + 1:02d}{seq % 1000:03d}"
+    return body + id_check_char(body)
+
+
+def _get_or_add(model, defaults=None, **key):
+    row = db.session.scalars(select(model).filter_by(deleted_on=None, **key)).first()
+    if row is None:
+        row = model(**key, **(defaults or {}))
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def _seed_center(index: int, spec, counts) -> ServiceCenter:
+    code, name, address, phone, area = spec
+    center = _get_or_add(
+        ServiceCenter, code=code, defaults={"name": name, "address": address, "phone": phone, "managed_area": area}
+    )
+    for b in range(1, BUILDINGS_PER_CENTER + 1):
+        building = _get_or_add(Building, center_id=center.id, name=f"{b}栋", defaults={"floors": FLOORS})
+        existing = {u.room_no: u for u in db.session.scalars(select(Unit).filter_by(building_id=building.id))}
+        for floor in range(1, FLOORS + 1):
+            for room in range(1, ROOMS_PER_FLOOR + 1):
+                room_no = f"{floor}{room:02d}"
+                if room_no in existing:
+                    continue
+                seq = index * 1000 + b * 100 + floor * 10 + room
+                unit = Unit(center_id=center.id, building=building, room_no=room_no, area=AREAS[room - 1])
+                owner = Household(
+                    center_id=center.id,
+                    unit=unit,
+                    name=SURNAMES[seq % len(SURNAMES)] + GIVEN[seq % len(GIVEN)] + GIVEN[(seq // 7) % len(GIVEN)],
+                    kind="tenant" if seq % 9 == 0 else "owner",
+                    phone=f"13{seq % 10}{seq:08d}"[:11],
+                    id_number=_id_number(seq),
+                )
+                db.session.add_all([unit, owner])
+                counts["units"] += 1
+    return center
+
+
+def _seed_users(centers: dict[str, ServiceCenter], counts) -> None:
+    sm = current_app.appbuilder.sm
+    for username, password, role_name, centre_codes in demo_users():
+        user = sm.find_user(username=username)
+        if user is None:
+            user = sm.add_user(
+                username=username,
+                first_name=username,
+                last_name=str(ROLES[role_name]),
+                email=f"{username}@demo.invalid",
+                role=sm.find_role(role_name),
+                password=password,
+            )
+            counts["users"] += 1
+        user.centers = [centers[c] for c in centre_codes]
+    db.session.commit()
+
+
+def database_has_data() -> bool:
+    return db.session.scalar(select(ServiceCenter.id).limit(1)) is not None
+
+
+def load_demo(progress=print) -> dict[str, int]:
+    sync_roles(current_app.appbuilder.sm)
+    counts = {"units": 0, "users": 0}
+    centers = {}
+    for index, spec in enumerate(CENTERS, start=1):
+        centers[spec[0]] = _seed_center(index, spec, counts)
+        db.session.commit()
+        progress(f"  centre {spec[0]} ready")
+    _seed_users(centers, counts)
+    return counts
