@@ -21,6 +21,8 @@ LABELS = {
     "managed_area": _l("管理面积(m²)"),
     "center": _l("服务中心"),
     "center_id": _l("服务中心"),
+    "building_id": _l("楼栋"),
+    "unit_id": _l("房屋单元"),
     "floors": _l("层数"),
     "note": _l("备注"),
     "building": _l("楼栋"),
@@ -94,7 +96,7 @@ class HouseholdView(ScopedModelView):
     service = estate
     list_title = _l("业户")
     show_title = add_title = edit_title = list_title
-    label_columns = LABELS
+    label_columns = {**LABELS, "name": _l("姓名")}
     list_columns = ["name", "kind", "phone", "unit", "center", "id_number"]
     show_columns = list_columns + ["note", "created_on", "changed_on"]
     add_columns = edit_columns = ["unit", "name", "kind", "phone", "id_number", "note"]
@@ -127,6 +129,7 @@ class HouseholdView(ScopedModelView):
 # -- REST resources (DESIGN.md "Interfaces": stable field names) --------------
 
 class ServiceCenterApi(ScopedModelRestApi):
+    label_columns = LABELS
     resource_name = "servicecenter"
     datamodel = interface(ServiceCenter)
     class_permission_name = "ServiceCenter"
@@ -139,6 +142,7 @@ class ServiceCenterApi(ScopedModelRestApi):
 
 
 class BuildingApi(ScopedModelRestApi):
+    label_columns = LABELS
     resource_name = "building"
     datamodel = interface(Building)
     class_permission_name = "Building"
@@ -150,6 +154,7 @@ class BuildingApi(ScopedModelRestApi):
 
 
 class UnitApi(ScopedModelRestApi):
+    label_columns = LABELS
     resource_name = "unit"
     datamodel = interface(Unit)
     class_permission_name = "Unit"
@@ -161,6 +166,7 @@ class UnitApi(ScopedModelRestApi):
 
 
 class HouseholdApi(ScopedModelRestApi):
+    label_columns = {**LABELS, "name": _l("姓名")}
     resource_name = "household"
     datamodel = interface(Household)
     class_permission_name = "Household"
