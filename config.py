@@ -78,7 +78,7 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
-    SECRET_KEY = "test-only-secret"  # noqa: S105
+    SECRET_KEY = "test-only-secret-not-for-production-use"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite:///" + str(
         instance_path() / "test.db"
     )
@@ -98,7 +98,7 @@ class ProductionConfig(Config):
 def check_production(cfg) -> None:
     """Refuse to start with settings that are unsafe in production."""
     key = cfg.get("SECRET_KEY") or ""
-    if key == DEFAULT_SECRET_KEY or len(key) < 16:
+    if key == DEFAULT_SECRET_KEY or len(key) < 32:
         raise RuntimeError(
             "SECRET_KEY must be set to a long random value in production "
             "(生产环境必须设置足够长的随机 SECRET_KEY)"

@@ -182,11 +182,13 @@ def sync_roles(sm) -> None:
 
     from app.extensions import db
 
+    # Roles first: FAB's permission sync stops at the first view when the
+    # admin role is missing (its create_db is off: FAB_CREATE_DB=False).
+    roles = {code: sm.find_role(code) or sm.add_role(code) for code in [*ROLES, sm.auth_role_public]}
     current_app.appbuilder.add_permissions(update_perms=True)
-    sm.create_db()
     all_pvs = sm.session.query(sm.permissionview_model).all()
     for code in ROLES:
-        role = sm.find_role(code) or sm.add_role(code)
+        role = roles[code]
         if code == sm.auth_role_admin:
             role.permissions = all_pvs
             continue

@@ -5,6 +5,8 @@ from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import Column, ForeignKey, Integer, Table, UniqueConstraint
 from sqlalchemy.orm import relationship
 
+from app.models.estate import ServiceCenter
+
 user_center = Table(
     "user_center",
     Model.metadata,
@@ -17,8 +19,8 @@ user_center = Table(
 # Declarative allows adding a relationship to FAB's mapped User afterwards;
 # this keeps one User mapper instead of a single-table subclass.
 User.centers = relationship(
-    "ServiceCenter",
+    ServiceCenter,
     secondary=user_center,
     lazy="selectin",
-    order_by="ServiceCenter.id",
+    order_by=ServiceCenter.id,
 )

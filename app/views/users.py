@@ -11,6 +11,8 @@ def _with_centers(columns):
 class CenterUserDBModelView(UserDBModelView):
     """FAB's user screens plus 所属服务中心, which drives row-level scope."""
 
+    class_permission_name = "UserDBModelView"  # FAB's name: self-service grants refer to it
+
     label_columns = {**UserDBModelView.label_columns, "centers": _l("所属服务中心")}
     description_columns = {
         **UserDBModelView.description_columns,
