@@ -44,7 +44,7 @@ class Config:
     FAB_API_SWAGGER_UI = True
     FAB_API_MAX_PAGE_SIZE = 100
     FAB_PASSWORD_COMPLEXITY_ENABLED = True
-    FAB_PASSWORD_COMPLEXITY_VALIDATOR = "app.security.password_complexity"
+    # FAB_PASSWORD_COMPLEXITY_VALIDATOR is set to app.security.password_complexity in create_app
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_FOLDER = "translations"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")

@@ -23,11 +23,12 @@ def create_app(config_class=None) -> Flask:
 
     from app import cli, models  # noqa: F401 - models register their tables
     from app.extensions import csrf, db, migrate
-    from app.security import CenterSecurityManager
+    from app.security import CenterSecurityManager, password_complexity
     from app.services import audit
     from app.views import register_views
     from app.views.health import bp as health_bp
 
+    app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = password_complexity
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)

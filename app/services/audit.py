@@ -84,6 +84,12 @@ def _event_for(obj, session) -> tuple[str, dict | None, dict | None] | None:
     return "update", before, after
 
 
+def _row_id(obj) -> str | None:
+    """The primary key; new rows have it after the INSERT, before their identity key."""
+    pk = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(v) for v in pk) if all(v is not None for v in pk) else None
+
+
 def _write_log(session, flush_context):
     user = acting_user()
     rows = []
@@ -101,7 +107,7 @@ def _write_log(session, flush_context):
                 "user_name": user.username if user else "system",
                 "event": event_name,
                 "table_name": obj.__tablename__,
-                "row_id": str(inspect(obj).identity[0]) if inspect(obj).identity else None,
+                "row_id": _row_id(obj),
                 "before": json.dumps(before, ensure_ascii=False) if before is not None else None,
                 "after": json.dumps(after, ensure_ascii=False) if after is not None else None,
             }
