@@ -54,8 +54,11 @@ ROLE_GRANTS: dict[str, dict[str, frozenset]] = {
     "technician": {"Building": R, "Unit": R, "Household": R},
 }
 
-#: FAB's own views every signed-in user needs: own profile, own password.
-SELF_SERVICE = (
+#: FAB's own views every signed-in user needs: own profile, own password,
+#: and the API description (integrators work with their own role's user).
+EVERY_USER = (
+    ("can_get", "OpenApi"),
+    ("can_show", "SwaggerView"),
     ("can_userinfo", "UserDBModelView"),
     ("resetmypassword", "UserDBModelView"),
     ("can_this_form_get", "ResetMyPasswordView"),
@@ -162,7 +165,7 @@ class CenterSecurityManager(SecurityManager):
 def _wanted_permissions(role: str) -> set[tuple[str, str]]:
     from app.views import MENU_RESOURCES
 
-    wanted = set(SELF_SERVICE)
+    wanted = set(EVERY_USER)
     grants = ROLE_GRANTS.get(role, {})
     for resource, verbs in grants.items():
         wanted |= {(f"can_{verb}", resource) for verb in verbs}
