@@ -9,8 +9,8 @@ resource; `sync_roles()` makes the database match it, idempotently (run by
 import re
 
 from flask import g, has_request_context
-from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
+from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 

@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -78,7 +77,7 @@ def render_plain_types(type_, obj, autogen_context):
     from sqlalchemy.types import TypeDecorator
 
     if isinstance(type_, TypeDecorator):
-        return "sa.%r" % (type_.impl,)
+        return f"sa.{type_.impl!r}"
     return False
 
 

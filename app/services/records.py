@@ -15,16 +15,22 @@ from app.models.mixins import CenterScopedMixin, SoftDeleteMixin
 from app.security import acting_user, center_scope, in_scope
 
 
-def scoped_select(model):
-    """SELECT of the rows of `model` the current user may see (not deleted)."""
-    stmt = select(model)
+def visible(model) -> list:
+    """WHERE criteria for the rows of `model` the current user may see:
+    not soft-deleted, and in the user's centres (the one scope rule)."""
+    criteria = []
     if issubclass(model, SoftDeleteMixin):
-        stmt = stmt.where(model.deleted_on.is_(None))
+        criteria.append(model.deleted_on.is_(None))
     column = getattr(model, "__center_column__", "center_id")
     scope = center_scope()
     if scope is not None and hasattr(model, column):
-        stmt = stmt.where(getattr(model, column).in_(scope))
-    return stmt
+        criteria.append(getattr(model, column).in_(scope))
+    return criteria
+
+
+def scoped_select(model):
+    """SELECT of the rows of `model` the current user may see."""
+    return select(model).where(*visible(model))
 
 
 def scoped_get(model, pk):

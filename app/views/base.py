@@ -25,7 +25,6 @@ from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, can_see_id_nu
 from app.validators import mask_id_number
 from app.views.interface import ScopedInterface
 
-
 _CELL_TYPES = (int, str, Decimal, date)
 
 
@@ -42,10 +41,24 @@ def _run_service(fn, item):
         raise
 
 
-class ScopedModelView(ModelView):
-    """CRUD screens of one register. Subclasses set datamodel, columns, service."""
+class ServiceHooks:
+    """FAB's pre_* hooks, routed to the register's service module."""
 
     service = None  # module with before_save(item) / before_delete(item)
+
+    def pre_add(self, item):
+        _run_service(self.service.before_save, item)
+
+    def pre_update(self, item):
+        _run_service(self.service.before_save, item)
+
+    def pre_delete(self, item):
+        _run_service(self.service.before_delete, item)
+
+
+class ScopedModelView(ServiceHooks, ModelView):
+    """CRUD screens of one register. Subclasses set datamodel, columns, service."""
+
     method_permission_name = METHOD_PERMISSIONS
     # Screens and API share one resource name: both must declare the same set,
     # or FAB's permission sync deletes what the other one created.
@@ -60,16 +73,6 @@ class ScopedModelView(ModelView):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.extra_args = {**(self.extra_args or {}), "export_resource": self.class_permission_name}
-
-    # -- hooks -------------------------------------------------------------
-    def pre_add(self, item):
-        _run_service(self.service.before_save, item)
-
-    def pre_update(self, item):
-        _run_service(self.service.before_save, item)
-
-    def pre_delete(self, item):
-        _run_service(self.service.before_delete, item)
 
     # -- export ------------------------------------------------------------
     @expose("/export/")
@@ -134,25 +137,15 @@ class ScopedModelView(ModelView):
         )
 
 
-class ScopedModelRestApi(ModelRestApi):
+class ScopedModelRestApi(ServiceHooks, ModelRestApi):
     """REST resource of one register: same permissions, scope and service."""
 
-    service = None
     method_permission_name = METHOD_PERMISSIONS
     base_permissions = RESOURCE_PERMISSIONS
     allow_browser_login = True
     page_size = 20
     max_page_size = 100
     mask_columns: tuple[str, ...] = ()
-
-    def pre_add(self, item):
-        _run_service(self.service.before_save, item)
-
-    def pre_update(self, item):
-        _run_service(self.service.before_save, item)
-
-    def pre_delete(self, item):
-        _run_service(self.service.before_delete, item)
 
     def _refusal(self, error: DomainError):
         return self.response(error.status, message=str(error))

@@ -9,22 +9,12 @@ dropdowns (FAB builds those from `self.__class__`). Deletes only mark.
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.models.mixins import SoftDeleteMixin
-from app.security import center_scope
-
-
-def scope_query(query, model):
-    if issubclass(model, SoftDeleteMixin):
-        query = query.filter(model.deleted_on.is_(None))
-    column = getattr(model, "__center_column__", "center_id")
-    scope = center_scope()
-    if scope is not None and hasattr(model, column):
-        query = query.filter(getattr(model, column).in_(scope))
-    return query
+from app.services.records import visible
 
 
 class ScopedInterface(SQLAInterface):
     def _apply_inner_all(self, query, filters=None, *args, **kwargs):
-        return super()._apply_inner_all(scope_query(query, self.obj), filters, *args, **kwargs)
+        return super()._apply_inner_all(query.filter(*visible(self.obj)), filters, *args, **kwargs)
 
     def delete(self, item, commit: bool = True) -> None:
         """The view's pre_delete already marked the row; persist the mark."""

@@ -22,7 +22,8 @@ def test_create_update_delete_are_logged_with_user_and_values(app, api):
     with app.app_context():
         unit_id = factories.unit("SC01").id
     a = api("frontdesk1")
-    r = a.post("/api/v1/household/", json={"unit_id": unit_id, "name": "审计业主", "kind": "owner", "phone": "13800138000"})
+    r = a.post("/api/v1/household/",
+               json={"unit_id": unit_id, "name": "审计业主", "kind": "owner", "phone": "13800138000"})
     hid = r.json["id"]
     a.put(f"/api/v1/household/{hid}", json={"phone": "13900139000"})
     a.delete(f"/api/v1/household/{hid}")

@@ -32,7 +32,8 @@ def test_list_shows_only_own_centre(logged_in):
 
 
 def test_company_wide_role_sees_every_centre(logged_in):
-    page = logged_in("gm1").get("/householdview/list/?psize_HouseholdView=100&_od_HouseholdView=asc&_oc_HouseholdView=name").get_data(as_text=True)
+    url = "/householdview/list/?psize_HouseholdView=100&_od_HouseholdView=asc&_oc_HouseholdView=name"
+    page = logged_in("gm1").get(url).get_data(as_text=True)
     assert CENTRE_1 in page and CENTRE_2 in page
 
 

@@ -8,7 +8,8 @@ from app.models.estate import Household, ServiceCenter, Unit
 
 
 def _counts():
-    return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in (ServiceCenter, Unit, Household)}
+    models = (ServiceCenter, Unit, Household)
+    return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in models}
 
 
 def test_seed_twice_adds_nothing(app):
@@ -31,7 +32,8 @@ def test_demo_data_shape_and_centre_binding(app):
     with app.app_context():
         sm = app.appbuilder.sm
         assert db.session.scalar(select(func.count()).select_from(ServiceCenter)) >= 2
-        seeded_units = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.room_no.regexp_match("^[1-5]0[1-4]$")))
+        demo_rooms = Unit.room_no.regexp_match("^[1-5]0[1-4]$")
+        seeded_units = db.session.scalar(select(func.count()).select_from(Unit).where(demo_rooms))
         assert seeded_units == 200
         assert [c.code for c in sm.find_user(username="frontdesk1").centers] == ["SC01"]
         assert [c.code for c in sm.find_user(username="frontdesk2").centers] == ["SC02"]

@@ -136,7 +136,9 @@ def test_delete_is_soft_and_audited(app, api, logged_in):
         row = db.session.get(Household, hid)
         assert row is not None and row.deleted_on is not None
         assert row.deleted_by_id == app.appbuilder.sm.find_user(username="frontdesk1").id
-        log = db.session.scalars(select(AuditLog).filter_by(table_name="household", row_id=str(hid), event="delete")).one()
+        log = db.session.scalars(
+            select(AuditLog).filter_by(table_name="household", row_id=str(hid), event="delete")
+        ).one()
         assert log.user_name == "frontdesk1"
 
 

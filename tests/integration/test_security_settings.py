@@ -20,7 +20,8 @@ def strict_app(app, db_url):
 
 
 def _csrf_token(client, path):
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
 def test_form_post_without_csrf_token_is_refused(strict_app):
@@ -68,10 +69,8 @@ def test_web_login_is_rate_limited(strict_app):
 
 def test_api_login_is_rate_limited(strict_app):
     c = strict_app.test_client()
-    codes = [
-        c.post("/api/v1/security/login", json={"username": "cashier1", "password": "wrong", "provider": "db"}).status_code
-        for _ in range(7)
-    ]
+    wrong = {"username": "cashier1", "password": "wrong", "provider": "db"}
+    codes = [c.post("/api/v1/security/login", json=wrong).status_code for _ in range(7)]
     assert codes[0] == 401 and 429 in codes
 
 
