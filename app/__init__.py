@@ -26,6 +26,7 @@ def create_app(config_class=None) -> Flask:
     from app.security import CenterSecurityManager, password_complexity
     from app.services import audit
     from app.views import register_views
+    from app.views.errors import register_error_pages
     from app.views.health import bp as health_bp
 
     app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = password_complexity
@@ -45,6 +46,7 @@ def create_app(config_class=None) -> Flask:
         _secure_api(app, appbuilder, csrf)
         app.extensions["babel"].locale_selector = _locale_selector(app)
     app.register_blueprint(health_bp)
+    register_error_pages(app)
     cli.register(app)
     user_logged_in.connect(_make_session_permanent, app)
     return app
@@ -105,6 +107,7 @@ def _locale_selector(app: Flask):
             return chosen
         if request.path.startswith("/api/"):
             return request.accept_languages.best_match(languages) or default
+        session["locale"] = default  # FAB's language menu reads it
         return default
 
     return select

@@ -119,6 +119,7 @@ class HouseholdView(ScopedModelView):
         ),
     }
     add_form_extra_fields = edit_form_extra_fields = _extra
+    search_form_extra_fields = {"kind": _extra["kind"]}
 
     def prefill_form(self, form, pk):
         """Staff who may not read ID numbers edit the row without ever seeing one."""

@@ -145,3 +145,11 @@ def test_pk_fetch_used_by_actions_is_scoped(app, c1_household):
         g.user = app.appbuilder.sm.find_user(username="frontdesk1")
         g.pop("_center_scope")
         assert HouseholdView.datamodel.get(c1_household["id"]) is not None
+
+
+def test_refused_record_page_is_in_chinese_with_the_app_layout(logged_in, c1_household):
+    r = logged_in("frontdesk2").get(f"/householdview/show/{c1_household['id']}")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 404
+    assert "不在您的服务中心范围内" in page and "业户档案" in page   # message and menu
+    assert c1_household["name"] not in page
