@@ -23,13 +23,13 @@ def seed_command(if_empty):
     click.echo("seed done: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
 
 
-@click.command("sync-roles")
+@click.command("sync")
 @with_appcontext
-def sync_roles_command():
-    """Create permissions and make the ten roles match app.security.ROLE_GRANTS."""
-    from app.security import sync_roles
+def sync_command():
+    """Make roles match app.security.ROLE_GRANTS and create missing approval chains."""
+    from app.services.reference import sync_reference_data
 
-    sync_roles(current_app.appbuilder.sm)
+    sync_reference_data()
     click.echo("roles synced")
 
 
@@ -43,9 +43,9 @@ def _sync_roles_after_upgrade() -> None:
     def upgrade_then_sync(*args, **kwargs):
         migrate_only(*args, **kwargs)
         if not kwargs.get("sql"):
-            from app.security import sync_roles
+            from app.services.reference import sync_reference_data
 
-            sync_roles(current_app.appbuilder.sm)
+            sync_reference_data()
             click.echo("roles synced")
 
     upgrade_then_sync._syncs_roles = True
@@ -54,5 +54,5 @@ def _sync_roles_after_upgrade() -> None:
 
 def register(app) -> None:
     app.cli.add_command(seed_command)
-    app.cli.add_command(sync_roles_command)
+    app.cli.add_command(sync_command)
     _sync_roles_after_upgrade()

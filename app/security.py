@@ -46,13 +46,18 @@ ROLE_GRANTS: dict[str, dict[str, frozenset]] = {
     "gm": dict(_ESTATE_RO),
     "hr": dict(_ESTATE_RO),
     "finance": dict(_ESTATE_RO),
-    "auditor": {**_ESTATE_RO, "AuditLog": RO},
+    "auditor": {**_ESTATE_RO, "AuditLog": RO, "Approval": RO},
     "center_manager": {"ServiceCenter": RO, "Building": RW, "Unit": RW, "Household": RW},
     "supervisor": {"ServiceCenter": R, "Building": RO, "Unit": RO, "Household": RW},
     "frontdesk": {"ServiceCenter": R, "Building": RO, "Unit": RO, "Household": RW},
     "cashier": {"ServiceCenter": R, "Building": R, "Unit": R, "Household": RO},
     "technician": {"Building": R, "Unit": R, "Household": R},
 }
+
+# Deciding and withdrawing are writes on "Approval"; which step a role may
+# decide is chain data (app/workflows/chains.py), checked by the service.
+for _role in ("gm", "hr", "finance", "center_manager", "supervisor", "frontdesk", "cashier", "technician"):
+    ROLE_GRANTS[_role]["Approval"] = RW
 
 #: FAB's own views every signed-in user needs: own profile, own password,
 #: and the API description (integrators work with their own role's user).

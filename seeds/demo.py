@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.estate import Building, Household, ServiceCenter, Unit
-from app.security import COMPANY_WIDE_ROLES, ROLES, sync_roles
+from app.security import COMPANY_WIDE_ROLES, ROLES
+from app.services.reference import sync_reference_data
 from app.validators import id_check_char
 
 CENTERS = [
@@ -101,7 +102,7 @@ def database_has_data() -> bool:
 
 
 def load_demo(progress=print) -> dict[str, int]:
-    sync_roles(current_app.appbuilder.sm)
+    sync_reference_data()
     counts = {"units": 0, "users": 0}
     centers = {}
     for index, spec in enumerate(CENTERS, start=1):

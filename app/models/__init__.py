@@ -1,5 +1,12 @@
 """All models, imported so that metadata (and Alembic) sees every table."""
 
 from app.models.access import user_center  # noqa: F401
+from app.models.approvals import (  # noqa: F401
+    Approval,
+    ApprovalChain,
+    ApprovalChainStep,
+    ApprovalEvent,
+    ApprovalStep,
+)
 from app.models.audit import AuditLog  # noqa: F401
 from app.models.estate import Building, Household, ServiceCenter, Unit  # noqa: F401
