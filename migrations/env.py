@@ -71,13 +71,13 @@ def run_migrations_offline():
         context.run_migrations()
 
 
-def render_plain_types(type_, obj, autogen_context):
+def render_plain_types(kind, obj, autogen_context):
     """Write our TypeDecorators (Money, Area) as the plain SQL type they wrap,
     so migrations never import application code."""
     from sqlalchemy.types import TypeDecorator
 
-    if isinstance(type_, TypeDecorator):
-        return f"sa.{type_.impl!r}"
+    if kind == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
     return False
 
 

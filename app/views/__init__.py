@@ -18,7 +18,7 @@ MENU_RESOURCES = [
     ("Households", ESTATE, "Household"),
     ("ApprovalInbox", APPROVALS, "Approval"),
     ("ApprovalList", APPROVALS, "Approval"),
-    ("AuditLog", SYSTEM, "AuditLog"),
+    ("AuditLogs", SYSTEM, "AuditLog"),
     ("ApprovalChains", SYSTEM, "ApprovalChain"),
     ("ApprovalChainSteps", SYSTEM, "ApprovalChain"),
 ]
@@ -57,7 +57,7 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(ApprovalView, "ApprovalList", label=_l("审批记录"), icon="fa-list", **approvals)
 
     system = {"category": SYSTEM, "category_label": _l("系统"), "category_icon": "fa-cogs"}
-    appbuilder.add_view(AuditLogView, "AuditLog", label=_l("操作日志"), icon="fa-history", **system)
+    appbuilder.add_view(AuditLogView, "AuditLogs", label=_l("操作日志"), icon="fa-history", **system)
     appbuilder.add_view(ApprovalChainView, "ApprovalChains", label=_l("审批流程设置"), icon="fa-random", **system)
     appbuilder.add_view(ApprovalChainStepView, "ApprovalChainSteps", label=_l("审批步骤"), icon="fa-sort-numeric-asc",
                         **system)

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from app.errors import DomainError
 from app.extensions import db
 from app.models.approvals import Approval, ApprovalChain, ApprovalChainStep
-from app.security import METHOD_PERMISSIONS, ROLES
+from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, ROLES
 from app.services import approvals, chains
 from app.services.records import scoped_get
 from app.views.base import ScopedModelRestApi, ScopedModelView, interface
@@ -79,7 +79,7 @@ class ApprovalView(ScopedModelView):
         "status": lambda v: _label(STATUS_LABELS, v),
         "required_role": lambda v: _label(ROLES, v),
     }
-    base_permissions = ["can_read", "can_write", "can_export"]
+    base_permissions = RESOURCE_PERMISSIONS
 
     @expose("/show/<pk>")
     @has_access
@@ -141,7 +141,7 @@ class ApprovalInboxView(BaseView):
     default_view = "inbox"
     class_permission_name = "Approval"
     method_permission_name = DECIDE_PERMISSIONS
-    base_permissions = ["can_read"]
+    base_permissions = RESOURCE_PERMISSIONS  # same resource as ApprovalView: same set
 
     @expose("/")
     @has_access
