@@ -33,6 +33,44 @@ def sync_command():
     click.echo("roles synced")
 
 
+@click.group("approval")
+def approval_group():
+    """Decide approvals from the command line (same rules as the UI and API)."""
+
+
+def _decide_command(name: str, action: str):
+    @approval_group.command(name)
+    @click.argument("approval_id", type=int)
+    @click.option("--user", "username", required=True, help="The approver's login name.")
+    @click.option("--comment", default="")
+    @with_appcontext
+    def command(approval_id, username, comment):
+        from flask import g
+
+        from app.errors import DomainError
+        from app.extensions import db
+        from app.services import approvals
+
+        user = current_app.appbuilder.sm.find_user(username=username)
+        if user is None or not user.active:
+            raise click.ClickException(f"no active user {username!r}")
+        with current_app.test_request_context():
+            g.user = user  # the acting user, for scope checks and the audit trail
+            try:
+                getattr(approvals, action)(approval_id, actor=user, comment=comment)
+            except DomainError as e:
+                db.session.rollback()
+                raise click.ClickException(str(e)) from None
+        click.echo(f"approval {approval_id}: {name} by {username}")
+
+    return command
+
+
+_decide_command("approve", "approve")
+_decide_command("reject", "reject")
+_decide_command("return", "return_for_revision")
+
+
 def _sync_roles_after_upgrade() -> None:
     """`flask db upgrade` also re-applies the role table (DESIGN: on upgrade)."""
     upgrade = db_group.commands.get("upgrade")
@@ -55,4 +93,5 @@ def _sync_roles_after_upgrade() -> None:
 def register(app) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(sync_command)
+    app.cli.add_command(approval_group)
     _sync_roles_after_upgrade()

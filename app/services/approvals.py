@@ -60,8 +60,18 @@ def guard(request_type: str):
     return deco
 
 
+def request_model(request_type: str):
+    """The model of a request type: registered, or any ApprovableMixin model."""
+    if request_type not in REQUEST_MODELS:
+        from app.models.approvals import ApprovableMixin
+
+        for model in ApprovableMixin.__subclasses__():
+            REQUEST_MODELS.setdefault(model.REQUEST_TYPE, model)
+    return REQUEST_MODELS[request_type]
+
+
 def request_of(approval: Approval):
-    return db.session.get(REQUEST_MODELS[approval.request_type], approval.request_id)
+    return db.session.get(request_model(approval.request_type), approval.request_id)
 
 
 # -- chains --------------------------------------------------------------------
@@ -109,6 +119,9 @@ def submit(obj, *, actor, comment: str = "") -> Approval:
     approval.submitted_at = now
     approval.decided_at = None
     approval.status = "pending"
+    if approval.steps:  # resubmission after a return: fresh steps, history stays in events
+        approval.steps.clear()
+        db.session.flush()
     approval.steps = [
         ApprovalStep(position=s.position, role=s.role, scope=s.scope, label=s.label, due_hours=s.due_hours)
         for s in chain.steps
@@ -227,7 +240,10 @@ def _locked(approval) -> Approval:
     """Re-read the approval under a row lock (PostgreSQL) with fresh state."""
     approval_id = approval if isinstance(approval, int) else approval.id
     row = db.session.scalars(
-        select(Approval).where(Approval.id == approval_id).with_for_update().execution_options(populate_existing=True)
+        select(Approval)
+        .where(Approval.id == approval_id)
+        .with_for_update(of=Approval)
+        .execution_options(populate_existing=True)
     ).first()
     if row is None:
         raise DomainError(_("审批记录不存在"), status=404)
