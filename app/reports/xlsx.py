@@ -17,8 +17,12 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def write_workbook(path: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """Write one sheet; returns the number of data rows written."""
+def write_workbook(
+    path: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], bool_labels=("是", "否")
+) -> int:
+    """Write one sheet; returns the number of data rows written.
+
+    `bool_labels` are the (true, false) texts in the reader's language."""
     wb = xlsxwriter.Workbook(
         path,
         {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
@@ -30,6 +34,7 @@ def write_workbook(path: str, sheet_title: str, headers: Sequence[str], rows: It
             "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
             "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
             "money": wb.add_format({"num_format": "#,##0.00"}),
+            "bool": bool_labels,
         }
         for col, title in enumerate(headers):
             ws.write_string(0, col, str(title), fmt["head"])
@@ -48,7 +53,7 @@ def _write_cell(ws, row: int, col: int, value, fmt) -> None:
     if value is None:
         return
     if isinstance(value, bool):
-        ws.write_string(row, col, "是" if value else "否")
+        ws.write_string(row, col, fmt["bool"][0] if value else fmt["bool"][1])
     elif isinstance(value, Decimal):
         ws.write_number(row, col, value, fmt["money"])
     elif isinstance(value, (int, float)):

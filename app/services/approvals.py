@@ -18,7 +18,7 @@ from app.errors import Conflict, DomainError, ScopeError
 from app.extensions import db
 from app.models.approvals import Approval, ApprovalChain, ApprovalEvent, ApprovalStep
 from app.security import COMPANY_WIDE_ROLES, center_scope, role_names
-from app.workflows.chains import DEFAULT_CHAINS
+from app.workflows.chains import DEFAULT_CHAINS, STATUS_LABELS
 
 
 class WorkflowError(DomainError):
@@ -195,7 +195,9 @@ def _decide(approval, decision, actor, comment, override, expected_step) -> None
 
 def _check_can_decide(approval: Approval, actor, expected_step):
     if approval.status != "pending":
-        raise WorkflowError(_("该申请已处理完毕（%(status)s），不能再审批", status=approval.status))
+        raise WorkflowError(
+            _("该申请已处理完毕（%(status)s），不能再审批", status=STATUS_LABELS.get(approval.status, approval.status))
+        )
     if expected_step is not None and int(expected_step) != approval.current_step:
         raise WorkflowError(_("该步骤已由他人处理，请刷新后查看最新状态"))
     if actor.id in (approval.submitted_by_id, approval.subject_user_id):

@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from app.models.audit import AuditLog
 from app.views.base import ScopedModelView
 
+EVENT_LABELS = {"create": _l("新增"), "update": _l("修改"), "delete": _l("删除"), "restore": _l("恢复")}
+
 
 class AuditLogView(ScopedModelView):
     datamodel = SQLAInterface(AuditLog)
@@ -26,3 +28,4 @@ class AuditLogView(ScopedModelView):
     search_columns = ["user_name", "event", "table_name", "row_id", "at"]
     order_columns = ["at", "user_name", "table_name"]
     base_order = ("at", "desc")
+    formatters_columns = {"event": lambda v: str(EVENT_LABELS.get(v, v))}

@@ -94,7 +94,7 @@ class ScopedModelView(ServiceHooks, ModelView):
         rows = (self._export_row(item, columns) for item in query)
         fd, path = tempfile.mkstemp(suffix=".xlsx")
         os.close(fd)
-        write_workbook(path, str(self.list_title), headers, rows)
+        write_workbook(path, str(self.list_title), headers, rows, bool_labels=(_("是"), _("否")))
 
         @after_this_request
         def _cleanup(response):

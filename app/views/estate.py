@@ -113,7 +113,7 @@ class HouseholdView(ScopedModelView):
         "unit": _l("输入房号搜索"),
     }
     _extra = {
-        "unit": SearchSelectField(_l("房屋单元"), model=Unit, endpoint="UnitView.lookup"),
+        "unit": SearchSelectField(_l("房屋单元"), model=Unit, endpoint="UnitView.lookup", required=True),
         "kind": SelectField(
             _l("类型"), choices=list(HOUSEHOLD_KINDS.items()), widget=Select2Widget()
         ),

@@ -34,9 +34,11 @@ class SearchSelectWidget:
 class SearchSelectField(Field):
     """Holds one related row, chosen by id; only rows in the user's scope resolve."""
 
-    def __init__(self, label=None, validators=None, model=None, endpoint=None, **kwargs):
+    def __init__(self, label=None, validators=None, model=None, endpoint=None, required=False, **kwargs):
         super().__init__(label, validators, widget=SearchSelectWidget(endpoint), **kwargs)
         self.model = model
+        self.required = required
+        self.flags.required = required
         self._raw = None
 
     def process_formdata(self, valuelist):
@@ -46,6 +48,8 @@ class SearchSelectField(Field):
     def pre_validate(self, form):
         if self._raw and self.data is None:
             raise ValidationError(_l("所选记录不存在或不在您的服务中心范围内"))
+        if self.required and self.data is None:
+            raise ValidationError(_l("此项必填，请输入关键字搜索后选择"))
 
 
 def wtf_check(check, skip=None):

@@ -162,3 +162,11 @@ def test_a_deleted_room_number_can_be_reused(app, api):
     assert r.status_code == 201
     with app.app_context():
         assert db.session.scalars(select(Unit).filter_by(building_id=bid, room_no=room)).all().__len__() == 2
+
+
+def test_household_needs_a_unit(app, logged_in):
+    name = factories.unique("无房号")
+    r = logged_in("frontdesk1").post("/householdview/add", data={"name": name, "kind": "owner", "phone": "13800138000"})
+    assert "此项必填" in r.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(Household).filter_by(name=name)).first() is None
