@@ -14,10 +14,16 @@ from app.extensions import db
 from app.models.mixins import CenterScopedMixin, SoftDeleteMixin
 from app.security import acting_user, center_scope, in_scope
 
+#: model → fn(user) giving extra WHERE criteria for that user (e.g. a
+#: technician sees only the work orders assigned to them). Registered by the
+#: register's service module.
+ROW_FILTERS: dict = {}
+
 
 def visible(model) -> list:
     """WHERE criteria for the rows of `model` the current user may see:
-    not soft-deleted, and in the user's centres (the one scope rule)."""
+    not soft-deleted, in the user's centres (the one scope rule), and any
+    per-register row filter."""
     criteria = []
     if issubclass(model, SoftDeleteMixin):
         criteria.append(model.deleted_on.is_(None))
@@ -25,6 +31,9 @@ def visible(model) -> list:
     scope = center_scope()
     if scope is not None and hasattr(model, column):
         criteria.append(getattr(model, column).in_(scope))
+    user = acting_user()
+    if model in ROW_FILTERS and user is not None:
+        criteria.extend(ROW_FILTERS[model](user))
     return criteria
 
 

@@ -1,0 +1,353 @@
+"""Work-order desk rules: intake, transitions, SLA deadlines, scan, KPIs.
+
+`transition(order, action, actor=…, **details)` is the one entry point for
+every state change (web action, REST endpoint, CLI): it checks the state
+machine (app/workflows/work_orders.py), the actor's role, centre and — for
+technicians — that the order is theirs, then records the change, recomputes
+the deadlines and writes the transition log, in one commit.
+"""
+
+from datetime import datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app import timeutil
+from app.errors import DomainError, NotFound
+from app.extensions import db
+from app.models.estate import Household, Unit
+from app.models.work_orders import Holiday, SlaPolicy, WorkCalendar, WorkOrder, WorkOrderEvent
+from app.security import COMPANY_WIDE_ROLES, in_scope, role_names
+from app.services import records
+from app.services.approvals import NotAllowed, WorkflowError
+from app.validators import check_phone
+from app.workflows import sla
+from app.workflows.work_orders import (
+    ANSWERABLE_KINDS,
+    DESK,
+    KINDS,
+    OPEN_STATES,
+    SEVERITIES,
+    SOURCES,
+    STATES,
+    TRANSITIONS,
+)
+
+
+def _technician_only(user) -> bool:
+    roles = role_names(user)
+    return "technician" in roles and not roles & (DESK | COMPANY_WIDE_ROLES)
+
+
+def _own_orders_only(user):
+    """A technician sees only the orders assigned to them."""
+    return [WorkOrder.assignee_id == user.id] if _technician_only(user) else []
+
+
+records.ROW_FILTERS[WorkOrder] = _own_orders_only
+
+
+# -- intake --------------------------------------------------------------------
+
+def before_save(order: WorkOrder) -> None:
+    """Intake and edits of the descriptive fields (state changes go through transition)."""
+    with db.session.no_autoflush:
+        _link_household_and_unit(order)
+        records.resolve_center(order)
+        _validate(order)
+        if order.id is None:
+            now = timeutil.now()
+            order.received_at = now
+            order.status = "accepted"
+            order.order_no = order.order_no or next_order_no(now)
+            if order.kind == "complaint" and order.severity == "major":
+                order.escalated_at = now  # 重大投诉 goes to the centre manager at once
+        refresh_deadlines(order)
+
+
+def before_delete(order: WorkOrder) -> None:
+    if order.status != "accepted":
+        raise WorkflowError(_("已派工的工单不能删除，只能按流程处理或关闭"))
+    records.soft_delete(order)
+
+
+def _link_household_and_unit(order: WorkOrder) -> None:
+    """The household decides the unit; a public repair may name only a unit."""
+    household = records.scoped_get(Household, order.household.id if order.household else order.household_id)
+    if (order.household or order.household_id) and household is None:
+        raise NotFound(_("所选业户不存在或不在您的服务中心范围内"))
+    if household is not None:
+        order.household = household
+        order.unit = household.unit
+        order.contact_name = order.contact_name or household.name
+        order.contact_phone = order.contact_phone or household.phone
+        order.center_id = household.center_id
+        return
+    unit = records.scoped_get(Unit, order.unit.id if order.unit else order.unit_id)
+    if (order.unit or order.unit_id) and unit is None:
+        raise NotFound(_("所选房屋单元不存在或不在您的服务中心范围内"))
+    if unit is not None:
+        order.unit = unit
+        order.center_id = unit.center_id
+
+
+def _validate(order: WorkOrder) -> None:
+    if order.kind not in KINDS:
+        raise DomainError(_("工单类型不正确"))
+    if order.source not in SOURCES:
+        raise DomainError(_("请选择来源"))
+    allowed = SEVERITIES.get(order.kind)
+    if allowed is not None and order.severity not in allowed:
+        raise DomainError(_("请选择紧急程度：%(choices)s", choices="、".join(str(v) for v in allowed.values())))
+    if allowed is None:
+        order.severity = None
+    if order.kind == "repair" and order.repair_scope not in ("public", "indoor"):
+        raise DomainError(_("报修请选择公共或户内"))
+    if order.kind == "repair" and order.repair_scope == "indoor" and order.unit is None:
+        raise DomainError(_("户内报修请选择业户或房屋单元"))
+    if not (order.description or "").strip():
+        raise DomainError(_("请填写问题描述"))
+    if order.contact_phone:
+        try:
+            order.contact_phone = check_phone(order.contact_phone)
+        except ValueError as e:
+            raise DomainError(str(e)) from None
+    if order.quoted_price is not None and order.quoted_price < 0:
+        raise DomainError(_("报价不能为负数"))
+    if order.center_id is None:
+        raise DomainError(_("请选择服务中心或业户"))
+
+
+def next_order_no(now: datetime) -> str:
+    """WO + yymmdd + a 4-digit sequence of the day (unique index guards races)."""
+    prefix = f"WO{now:%y%m%d}"
+    last = db.session.scalar(select(func.max(WorkOrder.order_no)).where(WorkOrder.order_no.like(prefix + "%")))
+    seq = int(last[len(prefix):]) + 1 if last else 1
+    return f"{prefix}{seq:04d}"
+
+
+# -- transitions ---------------------------------------------------------------
+
+def transition(order: WorkOrder, action: str, *, actor, reason: str = "", **details) -> WorkOrder:
+    t = TRANSITIONS.get(action)
+    if t is None:
+        raise WorkflowError(_("未知的工单操作"))
+    if not in_scope(order.center_id, actor):
+        raise NotFound(_("工单不存在或不在您的服务中心范围内"))
+    if order.status not in t.sources:
+        raise WorkflowError(_("工单当前状态为“%(state)s”，不能执行“%(action)s”",
+                              state=STATES[order.status], action=t.label))
+    if not role_names(actor) & (t.roles | {"admin"}):
+        raise NotAllowed(_("您的角色不能执行“%(action)s”", action=t.label))
+    if t.assignee_only and _technician_only(actor) and order.assignee_id != actor.id:
+        raise NotAllowed(_("只能处理派给您本人的工单"))
+    reason = (reason or "").strip()
+    if t.reason_required and not reason:
+        raise WorkflowError(_("“%(action)s”需要填写原因", action=t.label))
+    if action == "answer" and order.kind not in ANSWERABLE_KINDS:
+        raise WorkflowError(_("报修、投诉和有偿服务须派工处理，不能直接答复办结"))
+    now = timeutil.now()
+    before = order.status
+    target = _APPLY[action](order, now, actor=actor, reason=reason, **details) or t.target
+    order.status = target
+    if order.responded_at is None and action in ("dispatch", "answer"):
+        order.responded_at = now
+    refresh_deadlines(order)
+    order.events.append(WorkOrderEvent(at=now, actor_id=actor.id, actor_name=actor.username, action=action,
+                                       from_status=before, to_status=target, reason=reason or None))
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return order
+
+
+def _technician(user_id):
+    from flask import current_app
+
+    user = current_app.appbuilder.sm.get_user_by_id(user_id) if user_id else None
+    if user is None or not user.active or "technician" not in role_names(user):
+        raise DomainError(_("请选择一名在职的维修/工程人员"))
+    return user
+
+
+def _dispatch(order, now, *, assignee_id=None, **_):
+    user = _technician(assignee_id)
+    if not in_scope(order.center_id, user):
+        raise DomainError(_("该维修人员不属于本服务中心"))
+    order.assignee_id = user.id
+    order.dispatched_at = now
+
+
+def _transfer(order, now, *, assignee_id=None, **_):
+    if assignee_id and int(assignee_id) == order.assignee_id:
+        raise DomainError(_("转单请选择另一名维修人员"))
+    _dispatch(order, now, assignee_id=assignee_id)
+
+
+def _return(order, now, **_):
+    order.assignee_id = None
+
+
+def _start(order, now, **_):
+    order.arrived_at = order.arrived_at or now
+
+
+def _agreed(agreed_at, now):
+    if agreed_at is None:
+        raise DomainError(_("请填写与业主约定的时间"))
+    if isinstance(agreed_at, str):
+        try:
+            agreed_at = datetime.fromisoformat(agreed_at)
+        except ValueError:
+            raise DomainError(_("约定时间格式不正确")) from None
+    if agreed_at <= now:
+        raise DomainError(_("约定时间必须晚于现在"))
+    return agreed_at
+
+
+def _reschedule(order, now, *, agreed_at=None, **_):
+    order.agreed_at = _agreed(agreed_at, now)
+
+
+def _suspend(order, now, *, agreed_at=None, reason="", **_):
+    order.agreed_at = _agreed(agreed_at, now)
+    order.suspended_at = now
+    order.suspend_reason = reason
+    return "suspended"
+
+
+def _resume(order, now, **_):
+    if order.suspended_at is not None:
+        order.paused_minutes += int((now - order.suspended_at).total_seconds() // 60)
+    order.suspended_at = None
+    return "in_progress" if order.arrived_at else "dispatched"
+
+
+def _complete(order, now, **_):
+    order.completed_at = now
+
+
+def _callback(order, now, *, actor, satisfaction=None, method=None, owner_signed=False, defect=False,
+              note="", **_):
+    if satisfaction not in ("satisfied", "basically", "unsatisfied"):
+        raise DomainError(_("请选择满意度：满意、基本满意或不满意"))
+    if method not in ("phone", "visit"):
+        raise DomainError(_("请选择回访方式：电话或上门"))
+    if method == "visit" and not owner_signed:
+        raise DomainError(_("上门回访需业主签字确认"))
+    order.satisfaction, order.callback_method, order.owner_signed = satisfaction, method, bool(owner_signed)
+    order.callback_note = note or None
+    order.callback_by_id = actor.id
+    order.visited_at = now
+    if defect:
+        order.rework_count += 1
+        order.callback_at = now
+        order.assignee_id = None
+        return "rework"
+    return "visited"
+
+
+def _close(order, now, **_):
+    order.closed_at = now
+
+
+_APPLY = {
+    "dispatch": _dispatch, "transfer": _transfer, "return": _return, "start": _start,
+    "reschedule": _reschedule, "suspend": _suspend, "resume": _resume, "complete": _complete,
+    "answer": _complete, "callback": _callback, "close": _close,
+}
+
+
+# -- deadlines -----------------------------------------------------------------
+
+def policy_for(kind: str, severity: str | None) -> sla.Policy:
+    rows = db.session.scalars(select(SlaPolicy).where(SlaPolicy.kind == kind)).all()
+    row = next((r for r in rows if r.severity == severity), None) or next((r for r in rows if r.severity is None), None)
+    if row is None:
+        return sla.default_policy(kind, severity)
+    return sla.Policy(
+        dispatch_minutes=row.dispatch_minutes, respond_minutes=row.respond_minutes,
+        onsite_minutes=row.onsite_minutes, complete_hours=row.complete_hours,
+        response_working_hours=row.response_working_hours, response_outside_hours=row.response_outside_hours,
+        callback_working_days=row.callback_working_days, callback_max_hours=row.callback_max_hours,
+        rework_arrange_hours=row.rework_arrange_hours,
+    )
+
+
+def calendar_for(center_id: int) -> sla.Calendar:
+    cal = db.session.scalars(select(WorkCalendar).where(WorkCalendar.center_id == center_id)).first()
+    holidays = db.session.scalars(
+        select(Holiday.day).where((Holiday.center_id.is_(None)) | (Holiday.center_id == center_id))
+    ).all()
+    if cal is None:
+        return sla.Calendar(holidays=frozenset(holidays))
+    return sla.Calendar(start=cal.start or time(8, 30), end=cal.end or time(17, 30),
+                        weekdays=frozenset(int(d) for d in cal.weekdays), holidays=frozenset(holidays))
+
+
+def refresh_deadlines(order: WorkOrder) -> None:
+    due = sla.deadlines(
+        sla.OrderTimes(order.kind, order.severity, order.received_at, agreed_at=order.agreed_at,
+                       completed_at=order.completed_at, callback_at=order.callback_at,
+                       paused_minutes=order.paused_minutes or 0),
+        policy_for(order.kind, order.severity),
+        calendar_for(order.center_id),
+    )
+    order.dispatch_due = due.get("dispatch")
+    order.respond_due = due.get("respond")
+    order.onsite_due = due.get("onsite")
+    order.complete_due = due.get("complete")
+    order.callback_due = due.get("callback")
+    order.rework_due = due.get("rework_arrange")
+
+
+#: clock → (due column, done column)
+CLOCKS = {
+    "dispatch": ("dispatch_due", "dispatched_at"),
+    "respond": ("respond_due", "responded_at"),
+    "onsite": ("onsite_due", "arrived_at"),
+    "complete": ("complete_due", "completed_at"),
+    "callback": ("callback_due", "visited_at"),
+    "rework_arrange": ("rework_due", "dispatched_at"),
+}
+
+
+def clock_status(order: WorkOrder, now: datetime | None = None) -> list[dict]:
+    """Each deadline of the order and whether it was met (for the detail page and API)."""
+    now = now or timeutil.now()
+    rows = []
+    for clock, (due_col, done_col) in CLOCKS.items():
+        due = getattr(order, due_col)
+        if due is None:
+            continue
+        done = getattr(order, done_col)
+        if clock == "rework_arrange" and done is not None and order.callback_at and done < order.callback_at:
+            done = None
+        rows.append({"clock": clock, "due": due, "done": done, "met": sla.met(due, done, now)})
+    return rows
+
+
+def technician_load(center_ids) -> dict[int, int]:
+    """Open orders per assignee — the desk sees each technician's load before dispatching."""
+    stmt = (
+        select(WorkOrder.assignee_id, func.count())
+        .where(WorkOrder.status.in_(OPEN_STATES), WorkOrder.assignee_id.is_not(None),
+               WorkOrder.deleted_on.is_(None))
+        .group_by(WorkOrder.assignee_id)
+    )
+    if center_ids is not None:
+        stmt = stmt.where(WorkOrder.center_id.in_(center_ids))
+    return dict(db.session.execute(stmt).all())
+
+
+def day_start(now: datetime) -> datetime:
+    return datetime.combine(now.date(), time())
+
+
+def due_within(hours: float, now: datetime | None = None):
+    """Criteria: open orders with a deadline in the next `hours` (the desk's "due within 1 h")."""
+    now = now or timeutil.now()
+    horizon = now + timedelta(hours=hours)
+    return (WorkOrder.status.in_(OPEN_STATES), WorkOrder.complete_due.between(now, horizon))
