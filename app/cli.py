@@ -71,6 +71,23 @@ _decide_command("reject", "reject")
 _decide_command("return", "return_for_revision")
 
 
+@click.group("personnel")
+def personnel_group():
+    """Personnel jobs (人员)."""
+
+
+@personnel_group.command("apply-leavers")
+@click.option("--today", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Apply as of this date (YYYY-MM-DD); default: today.")
+@with_appcontext
+def apply_leavers_command(day):
+    """Daily: employees whose leaving is complete leave on their last working day."""
+    from app.services.personnel import apply_due_leavers
+
+    count = apply_due_leavers(today=day.date() if day else None)
+    click.echo(f"{count} employee(s) left")
+
+
 def _sync_roles_after_upgrade() -> None:
     """`flask db upgrade` also re-applies the role table (DESIGN: on upgrade)."""
     upgrade = db_group.commands.get("upgrade")
@@ -94,4 +111,5 @@ def register(app) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(sync_command)
     app.cli.add_command(approval_group)
+    app.cli.add_command(personnel_group)
     _sync_roles_after_upgrade()

@@ -10,6 +10,14 @@ from app.models.approvals import (  # noqa: F401
 )
 from app.models.audit import AuditLog  # noqa: F401
 from app.models.estate import Building, Household, ServiceCenter, Unit  # noqa: F401
+from app.models.work_orders import (  # noqa: F401
+    Holiday,
+    SlaAlert,
+    SlaPolicy,
+    WorkCalendar,
+    WorkOrder,
+    WorkOrderEvent,
+)
 from app.models.personnel import (  # noqa: F401
     Applicant,
     Appointment,

@@ -33,7 +33,8 @@ class NotAllowed(WorkflowError):
 REQUEST_MODELS: dict[str, type] = {}
 #: request_type → fn(obj, approval, actor) run in the final approval's transaction
 EFFECTS: dict[str, Callable] = {}
-#: request_type → fn(obj, approval, step, actor, override) checked before a decision to approve
+#: request_type → fn(obj, approval, step, actor, override) checked before a decision to
+#: approve; raises to refuse, returns True when it used the override (recorded).
 GUARDS: dict[str, Callable] = {}
 #: request_type → fn(obj, approval, actor) when the request is rejected or withdrawn
 ON_CLOSED: dict[str, Callable] = {}
@@ -162,13 +163,23 @@ def return_for_revision(approval, *, actor, comment: str = "", step: int | None 
 
 
 def _decide(approval, decision, actor, comment, override, expected_step) -> None:
+    try:
+        _apply_decision(approval, decision, actor, comment, override, expected_step)
+    except DomainError:
+        db.session.rollback()  # nothing half-written, whoever called
+        raise
+
+
+def _apply_decision(approval, decision, actor, comment, override, expected_step) -> None:
     approval = _locked(approval)
     current = _check_can_decide(approval, actor, expected_step)
     if decision in ("reject", "return") and not (comment or "").strip():
         raise WorkflowError(_("驳回或退回时请填写意见"))
     obj = request_of(approval)
+    used_override = False
     if decision == "approve" and approval.request_type in GUARDS:
-        GUARDS[approval.request_type](obj, approval, current, actor, override)
+        used_override = bool(GUARDS[approval.request_type](obj, approval, current, actor, override))
+    override = used_override
     now = timeutil.now()
     current.decision = decision
     current.decided_by_id = actor.id
@@ -200,7 +211,8 @@ def _check_can_decide(approval: Approval, actor, expected_step):
         )
     if expected_step is not None and int(expected_step) != approval.current_step:
         raise WorkflowError(_("该步骤已由他人处理，请刷新后查看最新状态"))
-    if actor.id in (approval.submitted_by_id, approval.subject_user_id):
+    subject = request_of(approval).subject_user_id()  # now, not at submission: a login may be linked later
+    if actor.id in (approval.submitted_by_id, approval.subject_user_id, subject):
         raise NotAllowed(_("不能审批本人提交或与本人相关的申请"))
     current = approval.step()
     roles = role_names(actor)

@@ -76,6 +76,11 @@ def _count(*criteria) -> int:
                                                                                *criteria))
 
 
+def _grouped(column, criteria) -> dict:
+    rows = db.session.execute(select(column, func.count()).where(criteria).group_by(column)).all()
+    return {key: count for key, count in rows}
+
+
 def monthly_kpis(center_id: int, period: str) -> MonthlyKpis:
     start, end = month_bounds(period)
     k = MonthlyKpis(center_id, period)
@@ -101,7 +106,6 @@ def monthly_kpis(center_id: int, period: str) -> MonthlyKpis:
     k.repair_callbacks = db.session.scalar(callback_events)
     k.repair_defects = db.session.scalar(callback_events.where(WorkOrderEvent.to_status == "rework"))
     received = and_(here, WorkOrder.deleted_on.is_(None), WorkOrder.received_at >= start, WorkOrder.received_at < end)
-    k.by_kind = dict(db.session.execute(select(WorkOrder.kind, func.count()).where(received).group_by(WorkOrder.kind)))
-    k.by_source = dict(db.session.execute(
-        select(WorkOrder.source, func.count()).where(received).group_by(WorkOrder.source)))
+    k.by_kind = _grouped(WorkOrder.kind, received)
+    k.by_source = _grouped(WorkOrder.source, received)
     return k

@@ -172,7 +172,7 @@ def _technician(user_id):
     return user
 
 
-def _dispatch(order, now, *, assignee_id=None, **_):
+def _dispatch(order, now, *, assignee_id=None, **_details):
     user = _technician(assignee_id)
     if not in_scope(order.center_id, user):
         raise DomainError(_("该维修人员不属于本服务中心"))
@@ -180,17 +180,17 @@ def _dispatch(order, now, *, assignee_id=None, **_):
     order.dispatched_at = now
 
 
-def _transfer(order, now, *, assignee_id=None, **_):
+def _transfer(order, now, *, assignee_id=None, **_details):
     if assignee_id and int(assignee_id) == order.assignee_id:
         raise DomainError(_("转单请选择另一名维修人员"))
     _dispatch(order, now, assignee_id=assignee_id)
 
 
-def _return(order, now, **_):
+def _return(order, now, **_details):
     order.assignee_id = None
 
 
-def _start(order, now, **_):
+def _start(order, now, **_details):
     order.arrived_at = order.arrived_at or now
 
 
@@ -207,30 +207,30 @@ def _agreed(agreed_at, now):
     return agreed_at
 
 
-def _reschedule(order, now, *, agreed_at=None, **_):
+def _reschedule(order, now, *, agreed_at=None, **_details):
     order.agreed_at = _agreed(agreed_at, now)
 
 
-def _suspend(order, now, *, agreed_at=None, reason="", **_):
+def _suspend(order, now, *, agreed_at=None, reason="", **_details):
     order.agreed_at = _agreed(agreed_at, now)
     order.suspended_at = now
     order.suspend_reason = reason
     return "suspended"
 
 
-def _resume(order, now, **_):
+def _resume(order, now, **_details):
     if order.suspended_at is not None:
         order.paused_minutes += int((now - order.suspended_at).total_seconds() // 60)
     order.suspended_at = None
     return "in_progress" if order.arrived_at else "dispatched"
 
 
-def _complete(order, now, **_):
+def _complete(order, now, **_details):
     order.completed_at = now
 
 
 def _callback(order, now, *, actor, satisfaction=None, method=None, owner_signed=False, defect=False,
-              note="", **_):
+              note="", **_details):
     if satisfaction not in ("satisfied", "basically", "unsatisfied"):
         raise DomainError(_("请选择满意度：满意、基本满意或不满意"))
     if method not in ("phone", "visit"):
@@ -249,7 +249,7 @@ def _callback(order, now, *, actor, satisfaction=None, method=None, owner_signed
     return "visited"
 
 
-def _close(order, now, **_):
+def _close(order, now, **_details):
     order.closed_at = now
 
 

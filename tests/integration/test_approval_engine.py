@@ -301,3 +301,11 @@ def test_two_approvers_at_the_same_moment_one_wins(app, db_url):
         with app.app_context():
             a = db.session.get(Approval, aid)
             assert a.current_step == 2 and len([e for e in a.events if e.action == "approve"]) == 1
+
+
+def test_override_is_recorded_only_when_a_rule_was_overridden(app, api):
+    aid = make_resignation(app)   # notice 60 days: nothing to override
+    r = api("supervisor1").post(f"/api/v1/approval/{aid}/approve", json={"override": True, "comment": "同意"})
+    assert r.status_code == 200
+    body = api("supervisor1").get(f"/api/v1/approval/{aid}").json["result"]
+    assert body["steps"][0]["override"] is False and body["history"][-1]["override"] is False

@@ -1,0 +1,285 @@
+"""DESIGN "Work orders": intake, the state machine with a refusal for every
+illegal transition and wrong role, technicians limited to their own orders,
+pauses, reopen (返修), escalation, SLA scan idempotence, and KPIs on a
+hand-computed fixture month."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from flask import g
+
+from app import timeutil
+from app.errors import DomainError
+from app.extensions import db
+from app.models.work_orders import SlaAlert, WorkOrder
+from app.services import sla_scan
+from app.services import work_orders as wo
+from app.services.approvals import NotAllowed, WorkflowError
+from app.services.work_order_kpis import monthly_kpis
+from tests import factories
+
+
+def _user(app, name):
+    return app.appbuilder.sm.find_user(username=name)
+
+
+@pytest.fixture()
+def as_user(app):
+    """Run service calls as a given user inside a request context."""
+    ctxs = []
+
+    def enter(name):
+        ctx = app.test_request_context()
+        ctx.push()
+        ctxs.append(ctx)
+        g.user = _user(app, name)
+        return g.user
+
+    yield enter
+    for ctx in reversed(ctxs):
+        db.session.remove()
+        ctx.pop()
+
+
+def new_order(kind="repair", severity="minor", center="SC01", **kw):
+    household = kw.pop("household", None) or factories.household(center)
+    order = WorkOrder(kind=kind, severity=severity, source=kw.pop("source", "phone"),
+                      repair_scope=kw.pop("repair_scope", "indoor" if kind == "repair" else None),
+                      household_id=household.id, description=kw.pop("description", "厨房水龙头漏水"), **kw)
+    wo.before_save(order)
+    db.session.add(order)
+    db.session.commit()
+    return order
+
+
+def test_intake_fills_contact_centre_number_and_deadlines(app, as_user):
+    as_user("frontdesk1")
+    o = new_order()
+    assert o.status == "accepted" and o.order_no.startswith("WO")
+    assert o.contact_name == o.household.name and o.center_id == o.household.center_id
+    assert o.dispatch_due == o.received_at + timedelta(minutes=5)
+    assert o.respond_due == o.received_at + timedelta(hours=1)
+    assert o.onsite_due == o.received_at + timedelta(minutes=15)
+    assert o.complete_due == o.received_at + timedelta(hours=24)
+
+
+@pytest.mark.parametrize("kind,severity,message", [
+    ("repair", "major", "紧急程度"), ("complaint", "minor_x", "紧急程度"), ("other", None, "类型"),
+])
+def test_intake_refuses_bad_kind_or_severity(app, as_user, kind, severity, message):
+    as_user("frontdesk1")
+    with pytest.raises(DomainError, match=message):
+        new_order(kind=kind, severity=severity)
+
+
+def test_full_repair_lifecycle(app, as_user):
+    desk = as_user("frontdesk1")
+    o = new_order()
+    tech = _user(app, "technician1")
+    wo.transition(o, "dispatch", actor=desk, assignee_id=tech.id)
+    as_user("technician1")
+    wo.transition(o, "start", actor=tech)
+    wo.transition(o, "complete", actor=tech)
+    wo.transition(o, "callback", actor=desk, satisfaction="satisfied", method="phone")
+    wo.transition(o, "close", actor=desk)
+    assert o.status == "closed"
+    assert [e.action for e in o.events] == ["dispatch", "start", "complete", "callback", "close"]
+    assert all(e.at and e.actor_name for e in o.events)
+    assert {c["clock"]: c["met"] for c in wo.clock_status(o)}["complete"] is True
+
+
+@pytest.mark.parametrize("state,action", [
+    ("accepted", "start"), ("accepted", "complete"), ("accepted", "callback"), ("accepted", "close"),
+    ("dispatched", "complete"), ("dispatched", "close"), ("completed", "dispatch"), ("closed", "dispatch"),
+    ("visited", "complete"),
+])
+def test_illegal_transitions_are_refused(app, as_user, state, action):
+    admin = as_user("admin1")
+    o = new_order()
+    o.status = state
+    db.session.commit()
+    with pytest.raises(WorkflowError, match="不能执行"):
+        wo.transition(o, action, actor=admin, reason="x", assignee_id=_user(app, "technician1").id)
+    assert db.session.get(WorkOrder, o.id).status == state
+
+
+@pytest.mark.parametrize("username,action", [
+    ("technician1", "dispatch"), ("cashier1", "dispatch"), ("frontdesk1", "transfer"), ("frontdesk1", "return"),
+])
+def test_wrong_roles_are_refused(app, as_user, username, action):
+    desk = as_user("frontdesk1")
+    o = new_order()
+    if action in ("transfer", "return"):
+        wo.transition(o, "dispatch", actor=desk, assignee_id=_user(app, "technician1").id)
+    actor = as_user(username)
+    with pytest.raises(NotAllowed):
+        wo.transition(o, action, actor=actor, reason="原因", assignee_id=_user(app, "technician1").id)
+
+
+def _second_technician(app):
+    sm = app.appbuilder.sm
+    user = sm.find_user(username="technician_b")
+    if user is None:
+        user = sm.add_user("technician_b", "维修", "乙", "techb@demo.invalid", sm.find_role("technician"),
+                           password="Technician-b-2026")
+        user.centers = [factories.center("SC01")]
+        db.session.commit()
+    return user
+
+
+def test_technician_acts_only_on_own_orders_and_sees_only_them(app, as_user, logged_in):
+    desk = as_user("frontdesk1")
+    other = _second_technician(app)
+    mine, theirs = new_order(), new_order()
+    wo.transition(mine, "dispatch", actor=desk, assignee_id=_user(app, "technician1").id)
+    wo.transition(theirs, "dispatch", actor=desk, assignee_id=other.id)
+    tech = as_user("technician1")
+    with pytest.raises(NotAllowed, match="派给您本人"):
+        wo.transition(theirs, "start", actor=tech)
+    page = logged_in("technician1").get("/workorderview/list/?psize_WorkOrderView=100").get_data(as_text=True)
+    assert mine.order_no in page and theirs.order_no not in page
+
+
+def test_return_and_transfer_need_a_reason(app, as_user):
+    desk = as_user("frontdesk1")
+    o = new_order()
+    tech = _user(app, "technician1")
+    wo.transition(o, "dispatch", actor=desk, assignee_id=tech.id)
+    with pytest.raises(WorkflowError, match="原因"):
+        wo.transition(o, "return", actor=as_user("technician1"))
+    wo.transition(o, "return", actor=tech, reason="不是我的专业")
+    assert o.status == "accepted" and o.assignee_id is None
+    sup = as_user("supervisor1")
+    wo.transition(o, "dispatch", actor=sup, assignee_id=tech.id)
+    with pytest.raises(WorkflowError, match="原因"):
+        wo.transition(o, "transfer", actor=sup, assignee_id=_second_technician(app).id)
+    wo.transition(o, "transfer", actor=sup, reason="工作量调整", assignee_id=_second_technician(app).id)
+    assert o.assignee_id == _second_technician(app).id
+
+
+def test_suspend_pauses_the_completion_clock(app, as_user, monkeypatch):
+    desk = as_user("frontdesk1")
+    o = new_order()
+    tech = _user(app, "technician1")
+    wo.transition(o, "dispatch", actor=desk, assignee_id=tech.id)
+    wo.transition(o, "start", actor=as_user("technician1"))
+    due_before = o.complete_due
+    with pytest.raises(WorkflowError, match="原因"):
+        wo.transition(o, "suspend", actor=tech, agreed_at=timeutil.now() + timedelta(days=1))
+    start = timeutil.now()
+    wo.transition(o, "suspend", actor=tech, reason="缺配件", agreed_at=start + timedelta(hours=3))
+    monkeypatch.setattr(timeutil, "now", lambda: start + timedelta(hours=3))
+    wo.transition(o, "resume", actor=tech)
+    assert o.status == "in_progress" and o.paused_minutes == 180
+    assert o.complete_due == due_before + timedelta(minutes=180)
+
+
+def test_callback_with_defect_reopens_as_rework_due_in_24_hours(app, as_user):
+    desk = as_user("frontdesk1")
+    o = new_order()
+    tech = _user(app, "technician1")
+    wo.transition(o, "dispatch", actor=desk, assignee_id=tech.id)
+    wo.transition(o, "start", actor=tech)
+    wo.transition(o, "complete", actor=tech)
+    with pytest.raises(DomainError, match="业主签字"):
+        wo.transition(o, "callback", actor=desk, satisfaction="unsatisfied", method="visit")
+    wo.transition(o, "callback", actor=desk, satisfaction="unsatisfied", method="phone", defect=True)
+    assert o.status == "rework" and o.rework_count == 1
+    assert o.rework_due == o.callback_at + timedelta(hours=24)
+    wo.transition(o, "dispatch", actor=as_user("supervisor1"), assignee_id=tech.id)
+    assert o.status == "dispatched"
+
+
+def test_major_complaint_escalates_to_the_centre_manager(app, as_user):
+    as_user("frontdesk1")
+    o = new_order(kind="complaint", severity="major", description="物业服务态度差")
+    assert o.escalated_at is not None
+    counts = sla_scan.scan()
+    assert counts["escalation"] >= 1
+    alert = db.session.query(SlaAlert).filter_by(order_id=o.id, level="escalation").one()
+    assert alert.notify_role == "center_manager"
+
+
+def test_sla_scan_warns_before_and_records_breaches_idempotently(app, as_user):
+    as_user("frontdesk1")
+    o = new_order()
+    now = o.received_at
+    sla_scan.scan(now + timedelta(minutes=2))     # dispatch due in 3 min: warning
+    sla_scan.scan(now + timedelta(minutes=6))     # now overdue: breach
+    sla_scan.scan(now + timedelta(minutes=6))     # again: nothing new
+    levels = sorted(a.level for a in db.session.query(SlaAlert).filter_by(order_id=o.id, clock="dispatch"))
+    assert levels == ["breach", "warning"]
+
+
+def test_desk_answers_consultations_but_not_repairs(app, as_user):
+    desk = as_user("frontdesk1")
+    consult = new_order(kind="consult", severity=None, description="物业费怎么交")
+    wo.transition(consult, "answer", actor=desk)
+    assert consult.status == "completed"
+    repair = new_order()
+    with pytest.raises(WorkflowError, match="须派工"):
+        wo.transition(repair, "answer", actor=desk)
+
+
+def test_other_centres_orders_cannot_be_touched(app, as_user):
+    as_user("frontdesk2")
+    o = new_order(center="SC02")
+    with pytest.raises(DomainError):
+        wo.transition(o, "dispatch", actor=as_user("frontdesk1"), assignee_id=_user(app, "technician1").id)
+
+
+def test_weekly_sample_is_30_percent_and_at_least_3(app, as_user):
+    as_user("admin1")
+    week = datetime(2031, 3, 10)
+    made = []
+    for i in range(11):
+        o = new_order()
+        o.completed_at = week - timedelta(days=3, hours=i)
+        made.append(o.id)
+    db.session.commit()
+    center_id = factories.center("SC01").id
+    picked = sla_scan.weekly_sample(center_id, week.date())
+    assert len(picked) == 4 and {o.id for o in picked} <= set(made)
+    assert [o.id for o in sla_scan.weekly_sample(center_id, week.date())] == [o.id for o in picked]
+
+
+def test_kpis_on_a_fixture_month(app, as_user):
+    """Fixture month 2031-05 in SC02: 4 quick repairs due (3 on time), 1 medium
+    repair; 5 repairs completed; 4 repair callbacks of which 1 found a defect;
+    one complaint completed, not called back.
+    Expected: 及时率 3/4 = 75.0 %, 合格率 3/4 = 75.0 %, 返修率 1/5 = 20.0 %,
+    回访率 4/6 = 66.7 % (the reworked one is called back too), 满意率 3/4 = 75.0 %."""
+    admin = as_user("admin1")
+    base = datetime(2031, 5, 10, 9, 0)
+    orders = []
+    for i, (sev, late, callback, defect, satisfied) in enumerate([
+        ("minor", False, True, False, "satisfied"),
+        ("minor", False, True, False, "basically"),
+        ("emergency", False, True, True, "unsatisfied"),
+        ("minor", True, True, False, "satisfied"),
+        ("medium", False, False, False, None),
+    ]):
+        o = new_order(center="SC02", severity=sev)
+        o.received_at = base + timedelta(days=i)
+        wo.refresh_deadlines(o)
+        o.completed_at = o.complete_due + (timedelta(hours=2) if late else -timedelta(hours=2))
+        if callback:
+            o.visited_at = o.completed_at + timedelta(hours=3)
+            o.satisfaction = satisfied
+            o.status = "rework" if defect else "visited"
+            o.events.append(wo.WorkOrderEvent(at=o.visited_at, actor_id=admin.id, actor_name="admin1",
+                                              action="callback", from_status="completed", to_status=o.status))
+        orders.append(o)
+    complaint = new_order(center="SC02", kind="complaint", severity="minor", description="噪音")
+    complaint.received_at = base
+    complaint.completed_at = base + timedelta(hours=5)
+    db.session.commit()
+    k = monthly_kpis(factories.center("SC02").id, "2031-05")
+    assert (k.repairs_due, k.repairs_on_time) == (4, 3)
+    assert k.timely_rate == Decimal("75.0")
+    assert (k.repair_callbacks, k.repair_defects) == (4, 1) and k.pass_rate == Decimal("75.0")
+    assert k.repairs_completed == 5 and k.rework_rate == Decimal("20.0")
+    assert (k.called_back, k.completed) == (4, 6) and k.callback_rate == Decimal("66.7")
+    assert k.satisfaction_rate == Decimal("75.0")
+    assert k.by_kind == {"repair": 5, "complaint": 1} and k.by_source == {"phone": 6}
