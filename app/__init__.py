@@ -24,8 +24,7 @@ def create_app(config_class=None) -> Flask:
     from app import cli, models  # noqa: F401 - models register their tables
     from app.extensions import csrf, db, migrate
     from app.security import CenterSecurityManager, password_complexity
-    from app.services import audit
-    from app.services import personnel, work_orders  # noqa: F401 - register approval rules, row filters
+    from app.services import audit, personnel, work_orders  # noqa: F401 - register approval rules, row filters
     from app.views import register_views
     from app.views.errors import register_error_pages
     from app.views.health import bp as health_bp

@@ -88,6 +88,21 @@ def apply_leavers_command(day):
     click.echo(f"{count} employee(s) left")
 
 
+@click.group("sla")
+def sla_group():
+    """Work-order SLA jobs (工单时限)."""
+
+
+@sla_group.command("scan")
+@with_appcontext
+def sla_scan_command():
+    """Warn before deadlines, record breaches, escalate major complaints (idempotent; for cron)."""
+    from app.services.sla_scan import scan
+
+    counts = scan(progress=lambda n: click.echo(f"  {n} orders checked"))
+    click.echo("sla scan: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+
+
 def _sync_roles_after_upgrade() -> None:
     """`flask db upgrade` also re-applies the role table (DESIGN: on upgrade)."""
     upgrade = db_group.commands.get("upgrade")
@@ -112,4 +127,5 @@ def register(app) -> None:
     app.cli.add_command(sync_command)
     app.cli.add_command(approval_group)
     app.cli.add_command(personnel_group)
+    app.cli.add_command(sla_group)
     _sync_roles_after_upgrade()

@@ -10,14 +10,6 @@ from app.models.approvals import (  # noqa: F401
 )
 from app.models.audit import AuditLog  # noqa: F401
 from app.models.estate import Building, Household, ServiceCenter, Unit  # noqa: F401
-from app.models.work_orders import (  # noqa: F401
-    Holiday,
-    SlaAlert,
-    SlaPolicy,
-    WorkCalendar,
-    WorkOrder,
-    WorkOrderEvent,
-)
 from app.models.personnel import (  # noqa: F401
     Applicant,
     Appointment,
@@ -31,4 +23,12 @@ from app.models.personnel import (  # noqa: F401
     Resignation,
     RewardPenalty,
     SalarySettlement,
+)
+from app.models.work_orders import (  # noqa: F401
+    Holiday,
+    SlaAlert,
+    SlaPolicy,
+    WorkCalendar,
+    WorkOrder,
+    WorkOrderEvent,
 )

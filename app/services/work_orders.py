@@ -92,6 +92,11 @@ def _link_household_and_unit(order: WorkOrder) -> None:
 
 
 def _validate(order: WorkOrder) -> None:
+    for column in ("severity", "repair_scope", "department", "contact_phone"):
+        if getattr(order, column) == "":
+            setattr(order, column, None)  # an empty select means "not given"
+    if order.kind != "repair":
+        order.repair_scope = None
     if order.kind not in KINDS:
         raise DomainError(_("工单类型不正确"))
     if order.source not in SOURCES:

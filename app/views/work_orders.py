@@ -1,0 +1,258 @@
+"""工单 screens: the register, the desk, my orders, the detail page with
+deadlines and transition forms, and the REST resource `workorder`."""
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.api import expose as api_expose
+from flask_appbuilder.api import protect, safe
+from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.security.sqla.models import Role, User
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import SelectField
+
+from app import timeutil
+from app.errors import DomainError
+from app.extensions import db
+from app.models.estate import Household, Unit
+from app.models.work_orders import WorkOrder
+from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, center_scope, role_names
+from app.services import records
+from app.services import work_orders as service
+from app.validators import check_phone
+from app.views.base import ScopedModelRestApi, ScopedModelView, interface
+from app.views.fields import SearchSelectField, api_check, wtf_check
+from app.workflows.work_orders import (
+    CALLBACK_METHODS,
+    KINDS,
+    OPEN_STATES,
+    REPAIR_SCOPES,
+    SATISFACTION,
+    SEVERITY_LABELS,
+    SOURCES,
+    STATES,
+    TRANSITIONS,
+)
+
+DEPARTMENTS = {"engineering": _l("工程部"), "service": _l("客服部"), "security": _l("秩序部"),
+               "cleaning": _l("环境部")}
+CLOCK_LABELS = {"dispatch": _l("派工"), "respond": _l("响应"), "onsite": _l("到场"), "complete": _l("完成"),
+                "callback": _l("回访"), "rework_arrange": _l("返修安排")}
+
+LABELS = {
+    "order_no": _l("工单号"), "kind": _l("类型"), "severity": _l("紧急程度"), "repair_scope": _l("报修范围"),
+    "source": _l("来源"), "household": _l("业户"), "unit": _l("房屋单元"), "contact_name": _l("联系人"),
+    "contact_phone": _l("联系电话"), "location": _l("位置"), "description": _l("问题描述"),
+    "department": _l("责任部门"), "assignee": _l("处理人"), "status": _l("状态"), "received_at": _l("受理时间"),
+    "complete_due": _l("完成时限"), "respond_due": _l("响应时限"), "center": _l("服务中心"),
+    "quoted_price": _l("报价(元)"), "materials": _l("材料"), "satisfaction": _l("满意度"),
+    "completed_at": _l("完成时间"),
+}
+
+
+def _label(mapping):
+    return lambda v: str(mapping.get(v, v or ""))
+
+
+def _choices(mapping, blank=False):
+    items = list(mapping.items())  # lazy labels: translated when the form renders
+    return [("", "")] + items if blank else items
+
+
+_SELECTS = {
+    "kind": SelectField(_l("类型"), choices=_choices(KINDS), widget=Select2Widget()),
+    "severity": SelectField(_l("紧急程度"), choices=_choices(SEVERITY_LABELS, blank=True), widget=Select2Widget()),
+    "repair_scope": SelectField(_l("报修范围"), choices=_choices(REPAIR_SCOPES, blank=True),
+                                widget=Select2Widget()),
+    "source": SelectField(_l("来源"), choices=_choices(SOURCES), widget=Select2Widget()),
+    "department": SelectField(_l("责任部门"), choices=_choices(DEPARTMENTS, blank=True), widget=Select2Widget()),
+}
+
+
+class WorkOrderView(ScopedModelView):
+    datamodel = interface(WorkOrder)
+    class_permission_name = "WorkOrder"
+    method_permission_name = {**METHOD_PERMISSIONS, "act": "write"}
+    service = service
+    list_title = _l("工单")
+    show_title = _l("工单详情")
+    add_title = _l("新建工单")
+    edit_title = _l("修改工单")
+    show_template = "work_orders/show.html"
+    label_columns = LABELS
+    list_columns = ["order_no", "kind", "severity", "status", "contact_name", "unit", "assignee",
+                    "received_at", "complete_due"]
+    add_columns = ["kind", "severity", "repair_scope", "source", "household", "unit", "contact_name",
+                   "contact_phone", "location", "description", "department", "quoted_price", "materials"]
+    edit_columns = ["contact_name", "contact_phone", "location", "description", "department", "quoted_price",
+                    "materials"]
+    search_columns = ["order_no", "kind", "severity", "status", "source", "contact_phone", "received_at"]
+    order_columns = ["order_no", "received_at", "complete_due", "status"]
+    base_order = ("received_at", "desc")
+    formatters_columns = {"kind": _label(KINDS), "severity": _label(SEVERITY_LABELS), "status": _label(STATES),
+                          "source": _label(SOURCES)}
+    validators_columns = {"contact_phone": [wtf_check(check_phone)]}
+    add_form_extra_fields = {
+        **_SELECTS,
+        "household": SearchSelectField(_l("业户"), model=Household, endpoint="HouseholdView.lookup"),
+        "unit": SearchSelectField(_l("房屋单元"), model=Unit, endpoint="UnitView.lookup"),
+    }
+    edit_form_extra_fields = {"department": _SELECTS["department"]}
+    search_form_extra_fields = {k: _SELECTS[k] for k in ("kind", "source")}
+    description_columns = {"household": _l("输入业主姓名或电话搜索；公共区域报修可只选房屋单元或不选")}
+
+    def post_add_redirect(self):
+        return redirect(url_for("WorkOrderDeskView.desk"))
+
+    @expose("/show/<pk>")
+    @has_access
+    def show(self, pk):
+        order = self.datamodel.get(pk)
+        if order is None:
+            abort(404)
+        return self.render_template(self.show_template, title=self.show_title, order=order,
+                                    **detail_context(order))
+
+    @expose("/act/<int:pk>", methods=["POST"])
+    @has_access
+    def act(self, pk):
+        order = self.datamodel.get(pk)
+        if order is None:
+            abort(404)
+        form = request.form
+        try:
+            service.transition(
+                order, form.get("action", ""), actor=g.user, reason=form.get("reason", ""),
+                assignee_id=form.get("assignee_id", type=int), agreed_at=form.get("agreed_at") or None,
+                satisfaction=form.get("satisfaction"), method=form.get("method"),
+                owner_signed=form.get("owner_signed") == "y", defect=form.get("defect") == "y",
+                note=form.get("note", ""),
+            )
+            flash(_("已处理"), "success")
+        except DomainError as e:
+            db.session.rollback()
+            flash(str(e), "danger")
+        return redirect(request.form.get("next") or url_for(".show", pk=pk))
+
+
+def technicians_with_load(center_id: int):
+    """Technicians of the order's centre with their open-order counts (for dispatch)."""
+    users = db.session.scalars(
+        select(User).join(User.roles).where(Role.name == "technician", User.active.is_(True))
+    ).unique().all()
+    users = [u for u in users if any(c.id == center_id for c in u.centers)]
+    load = service.technician_load({center_id})
+    return [(u, load.get(u.id, 0)) for u in sorted(users, key=lambda u: load.get(u.id, 0))]
+
+
+def detail_context(order: WorkOrder) -> dict:
+    actions = [t for t in TRANSITIONS.values() if order.status in t.sources
+               and role_names(g.user) & (t.roles | {"admin"})]
+    return {
+        "clocks": service.clock_status(order),
+        "actions": actions,
+        "technicians": technicians_with_load(order.center_id) if any(
+            a.name in ("dispatch", "transfer") for a in actions) else [],
+        "labels": {"kind": KINDS, "severity": SEVERITY_LABELS, "status": STATES, "source": SOURCES,
+                   "scope": REPAIR_SCOPES, "clock": CLOCK_LABELS, "satisfaction": SATISFACTION,
+                   "method": CALLBACK_METHODS, "department": DEPARTMENTS},
+    }
+
+
+class WorkOrderDeskView(BaseView):
+    """The desk: today's open orders by state (overdue first), filters, my orders."""
+
+    route_base = "/desk"
+    default_view = "desk"
+    class_permission_name = "WorkOrder"
+    method_permission_name = {"desk": "read", "mine": "read"}
+    base_permissions = RESOURCE_PERMISSIONS
+
+    def _open(self, *criteria):
+        now = timeutil.now()
+        stmt = records.scoped_select(WorkOrder).where(WorkOrder.status.in_(OPEN_STATES | {"completed"}), *criteria)
+        orders = db.session.scalars(stmt.order_by(WorkOrder.complete_due.asc().nulls_last()).limit(300)).all()
+        overdue = [o for o in orders if any(c["met"] is False for c in service.clock_status(o, now))]
+        rest = [o for o in orders if o not in overdue]
+        return now, overdue, rest
+
+    @expose("/")
+    @has_access
+    def desk(self):
+        only = request.args.get("filter")
+        criteria = []
+        if only == "due_soon":
+            criteria = list(service.due_within(1))
+        now, overdue, rest = self._open(*criteria)
+        if only == "overdue":
+            rest = []
+        load = [(db.session.get(User, uid).username, n) for uid, n in service.technician_load(center_scope()).items()]
+        return self.render_template("work_orders/desk.html", title=_("工单台"), overdue=overdue, rest=rest,
+                                    now=now, only=only, load=sorted(load), labels=detail_context_labels())
+
+    @expose("/mine")
+    @has_access
+    def mine(self):
+        now, overdue, rest = self._open(WorkOrder.assignee_id == g.user.id)
+        return self.render_template("work_orders/desk.html", title=_("我的工单"), overdue=overdue, rest=rest,
+                                    now=now, only="mine", load=[], labels=detail_context_labels())
+
+
+def detail_context_labels():
+    return {"kind": KINDS, "severity": SEVERITY_LABELS, "status": STATES, "source": SOURCES}
+
+
+# -- REST ---------------------------------------------------------------------------
+
+class WorkOrderApi(ScopedModelRestApi):
+    resource_name = "workorder"
+    datamodel = interface(WorkOrder)
+    class_permission_name = "WorkOrder"
+    method_permission_name = {**METHOD_PERMISSIONS, "act": "write"}
+    service = service
+    label_columns = LABELS
+    list_columns = show_columns = [
+        "id", "order_no", "center_id", "household_id", "unit_id", "kind", "severity", "repair_scope", "source",
+        "contact_name", "contact_phone", "location", "description", "department", "status", "assignee_id",
+        "received_at", "dispatch_due", "respond_due", "onsite_due", "complete_due", "callback_due",
+        "completed_at", "visited_at", "satisfaction", "quoted_price", "rework_count",
+    ]
+    add_columns = ["household_id", "unit_id", "kind", "severity", "repair_scope", "source", "contact_name",
+                   "contact_phone", "location", "description", "department", "quoted_price", "materials"]
+    edit_columns = ["contact_name", "contact_phone", "location", "description", "department", "quoted_price",
+                    "materials"]
+    order_columns = ["id", "received_at", "complete_due"]
+    search_columns = ["center_id", "household_id", "kind", "severity", "source", "status", "assignee_id"]
+    validators_columns = {"contact_phone": api_check(check_phone)}
+
+    @api_expose("/<int:pk>/<string:action>", methods=["POST"])
+    @protect()
+    @safe
+    def act(self, pk, action):
+        """Fire a transition: dispatch, transfer, return, start, reschedule, suspend, resume,
+        complete, answer, callback, close. Body: reason, assignee_id, agreed_at (ISO),
+        satisfaction, method, owner_signed, defect, note."""
+        order = records.scoped_get(WorkOrder, pk)
+        if order is None:
+            return self.response_404()
+        body = request.get_json(silent=True) or {}
+        try:
+            service.transition(
+                order, action, actor=g.user, reason=str(body.get("reason") or ""),
+                assignee_id=body.get("assignee_id"), agreed_at=body.get("agreed_at"),
+                satisfaction=body.get("satisfaction"), method=body.get("method"),
+                owner_signed=bool(body.get("owner_signed")), defect=bool(body.get("defect")),
+                note=str(body.get("note") or ""),
+            )
+        except DomainError as e:
+            db.session.rollback()
+            return self.response(e.status, message=str(e))
+        order = records.scoped_get(WorkOrder, pk)
+        return self.response(200, result={
+            "id": order.id, "status": order.status, "assignee_id": order.assignee_id,
+            "clocks": [{"clock": c["clock"], "due": c["due"].isoformat(),
+                        "done": c["done"].isoformat() if c["done"] else None, "met": c["met"]}
+                       for c in service.clock_status(order)],
+        })
+
