@@ -1,7 +1,11 @@
 """工单 screens: the register, the desk, my orders, the detail page with
 deadlines and transition forms, and the REST resource `workorder`."""
 
-from flask import abort, flash, g, redirect, request, url_for
+import os
+import tempfile
+from datetime import timedelta
+
+from flask import abort, after_this_request, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import expose as api_expose
 from flask_appbuilder.api import protect, safe
@@ -15,11 +19,13 @@ from wtforms import SelectField
 from app import timeutil
 from app.errors import DomainError
 from app.extensions import db
-from app.models.estate import Household, Unit
+from app.models.estate import Household, ServiceCenter, Unit
 from app.models.work_orders import WorkOrder
+from app.reports.work_order_report import write_report
 from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, center_scope, role_names
 from app.services import records
 from app.services import work_orders as service
+from app.services.work_order_kpis import month_bounds, monthly_kpis
 from app.validators import check_phone
 from app.views.base import ScopedModelRestApi, ScopedModelView, interface
 from app.views.fields import SearchSelectField, api_check, wtf_check
@@ -256,3 +262,74 @@ class WorkOrderApi(ScopedModelRestApi):
                        for c in service.clock_status(order)],
         })
 
+
+
+# -- monthly KPIs ----------------------------------------------------------------------
+
+KPI_COLUMNS = [
+    ("timely_rate", _l("零修急修及时率(%)")), ("pass_rate", _l("维修合格率(%)")), ("rework_rate", _l("返修率(%)")),
+    ("callback_rate", _l("回访率(%)")), ("satisfaction_rate", _l("满意率(%)")),
+    ("repairs_due", _l("应完成零修急修")), ("repairs_on_time", _l("按时完成")), ("repairs_completed", _l("完成维修")),
+    ("repair_callbacks", _l("维修回访")), ("repair_defects", _l("返修")), ("completed", _l("完成工单")),
+    ("called_back", _l("已回访")),
+]
+
+
+class WorkOrderKpiView(BaseView):
+    """月度工单统计: the five KPIs per centre, counts by kind and source, Excel."""
+
+    route_base = "/workorderkpi"
+    default_view = "month"
+    class_permission_name = "WorkOrderReport"
+    method_permission_name = {"month": "read", "export": "export"}
+    base_permissions = ["can_read", "can_export"]
+
+    def _period(self):
+        period = request.args.get("period") or (timeutil.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        try:
+            month_bounds(period)
+        except ValueError:
+            abort(400)
+        return period
+
+    def _kpis(self, period):
+        centers = db.session.scalars(records.scoped_select(ServiceCenter).order_by(ServiceCenter.code)).all()
+        return [(c, monthly_kpis(c.id, period)) for c in centers]
+
+    @expose("/")
+    @has_access
+    def month(self):
+        period = self._period()
+        return self.render_template("work_orders/kpis.html", title=_("月度工单统计"), period=period,
+                                    rows=self._kpis(period), columns=KPI_COLUMNS, kinds=KINDS, sources=SOURCES)
+
+    @expose("/export")
+    @has_access
+    def export(self):
+        period = self._period()
+        rows = self._kpis(period)
+        start, end = month_bounds(period)
+        orders = db.session.scalars(
+            records.scoped_select(WorkOrder).where(WorkOrder.received_at >= start, WorkOrder.received_at < end)
+            .order_by(WorkOrder.received_at).execution_options(yield_per=1000)
+        )
+        fd, path = tempfile.mkstemp(suffix=".xlsx")
+        os.close(fd)
+        write_report(
+            path,
+            {"kpis": _("指标"), "orders": _("工单明细"), "heading": _("月度工单统计 %(period)s", period=period)},
+            [_("服务中心")] + [str(label) for _key, label in KPI_COLUMNS],
+            ([c.name] + [getattr(k, key) for key, _label in KPI_COLUMNS] for c, k in rows),
+            [_("工单号"), _("类型"), _("紧急程度"), _("来源"), _("状态"), _("受理时间"), _("完成时限"), _("完成时间"),
+             _("满意度")],
+            ([o.order_no, str(KINDS.get(o.kind, o.kind)), str(SEVERITY_LABELS.get(o.severity, "")),
+              str(SOURCES.get(o.source, o.source)), str(STATES.get(o.status, o.status)), o.received_at,
+              o.complete_due, o.completed_at, str(SATISFACTION.get(o.satisfaction, ""))] for o in orders),
+        )
+
+        @after_this_request
+        def _cleanup(response):
+            response.call_on_close(lambda: os.path.exists(path) and os.remove(path))
+            return response
+
+        return send_file(path, as_attachment=True, download_name=f"work-orders-{period}.xlsx")
