@@ -54,6 +54,40 @@ ROLE_GRANTS: dict[str, dict[str, frozenset]] = {
     "technician": {"Building": R, "Unit": R, "Household": R},
 }
 
+#: 人事 resources (class_permission_name of the personnel screens and APIs).
+_PERSONNEL = ("Department", "Position", "Employee", "Requisition", "Applicant", "Onboarding", "Appointment",
+              "Resignation", "HandoverChecklist", "SalarySettlement", "Leave", "RewardPenalty")
+_REQUESTS_RW = {"Requisition": RW, "Appointment": RW, "Resignation": RW, "Leave": RW}
+_PERSONNEL_GRANTS: dict[str, dict[str, frozenset]] = {
+    "hr": {r: RW for r in _PERSONNEL},  # company-wide (COMPANY_WIDE_ROLES)
+    "gm": {r: RO for r in _PERSONNEL},
+    "auditor": {r: RO for r in _PERSONNEL},
+    "finance": {"Employee": RO, "SalarySettlement": RO},
+    "center_manager": {"Employee": RO, "Department": RO, "Position": RO, **_REQUESTS_RW, "RewardPenalty": RW},
+    "supervisor": {"Employee": RO, **_REQUESTS_RW},  # 受理 resignations, proposes appointments
+    "frontdesk": {"Employee": R, "Leave": RW},  # staff ask for leave
+    "cashier": {"Employee": R, "Leave": RW},
+    "technician": {"Employee": R, "Leave": RW},
+}
+for _role, _grants in _PERSONNEL_GRANTS.items():
+    ROLE_GRANTS[_role].update(_grants)
+
+#: 工单: the desk and supervisors write; technicians act on their own orders
+#: (transitions are writes; the service limits them to their assignments).
+_WORK_ORDER_GRANTS: dict[str, dict[str, frozenset]] = {
+    "frontdesk": {"WorkOrder": RW},
+    "supervisor": {"WorkOrder": RW, "WorkOrderReport": RO},
+    "center_manager": {"WorkOrder": RW, "WorkOrderReport": RO},
+    "technician": {"WorkOrder": frozenset({READ, WRITE})},
+    "cashier": {"WorkOrder": R},
+    "gm": {"WorkOrder": RO, "WorkOrderReport": RO},
+    "hr": {"WorkOrder": R},
+    "finance": {"WorkOrder": RO},
+    "auditor": {"WorkOrder": RO, "WorkOrderReport": RO},
+}
+for _role, _grants in _WORK_ORDER_GRANTS.items():
+    ROLE_GRANTS[_role].update(_grants)
+
 # Deciding and withdrawing are writes on "Approval"; which step a role may
 # decide is chain data (app/workflows/chains.py), checked by the service.
 for _role in ("gm", "hr", "finance", "center_manager", "supervisor", "frontdesk", "cashier", "technician"):

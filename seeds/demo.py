@@ -14,6 +14,7 @@ from app.models.estate import Building, Household, ServiceCenter, Unit
 from app.security import COMPANY_WIDE_ROLES, ROLES
 from app.services.reference import sync_reference_data
 from app.validators import id_check_char
+from seeds.personnel import load_personnel
 
 CENTERS = [
     ("SC01", "阳光花园服务中心", "深圳市南山区阳光路1号", "0755-26000001", Decimal("85000.00")),
@@ -110,4 +111,5 @@ def load_demo(progress=print) -> dict[str, int]:
         db.session.commit()
         progress(f"  centre {spec[0]} ready")
     _seed_users(centers, counts)
+    counts.update(load_personnel(progress))
     return counts

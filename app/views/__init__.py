@@ -7,6 +7,8 @@ app.security.sync_roles also reads to grant menu access with read access.
 from flask_babel import lazy_gettext as _l
 
 ESTATE = "Estate"
+WORK_ORDERS = "WorkOrders"
+PERSONNEL = "Personnel"
 APPROVALS = "Approvals"
 SYSTEM = "System"
 
@@ -16,6 +18,26 @@ MENU_RESOURCES = [
     ("Buildings", ESTATE, "Building"),
     ("Units", ESTATE, "Unit"),
     ("Households", ESTATE, "Household"),
+    ("WorkOrderDesk", WORK_ORDERS, "WorkOrder"),
+    ("MyWorkOrders", WORK_ORDERS, "WorkOrder"),
+    ("SlaAlerts", WORK_ORDERS, "WorkOrder"),
+    ("WorkOrderList", WORK_ORDERS, "WorkOrder"),
+    ("WorkOrderKpis", WORK_ORDERS, "WorkOrderReport"),
+    ("Employees", PERSONNEL, "Employee"),
+    # The to-do lists show to those who act on them (转正 proposals, onboarding).
+    ("ProbationDue", PERSONNEL, "Appointment"),
+    ("Requisitions", PERSONNEL, "Requisition"),
+    ("Applicants", PERSONNEL, "Applicant"),
+    ("Onboardings", PERSONNEL, "Onboarding"),
+    ("TrainingOverdue", PERSONNEL, "Onboarding"),
+    ("Appointments", PERSONNEL, "Appointment"),
+    ("Resignations", PERSONNEL, "Resignation"),
+    ("HandoverChecklists", PERSONNEL, "HandoverChecklist"),
+    ("SalarySettlements", PERSONNEL, "SalarySettlement"),
+    ("Leaves", PERSONNEL, "Leave"),
+    ("RewardPenalties", PERSONNEL, "RewardPenalty"),
+    ("Departments", PERSONNEL, "Department"),
+    ("Positions", PERSONNEL, "Position"),
     ("ApprovalInbox", APPROVALS, "Approval"),
     ("ApprovalList", APPROVALS, "Approval"),
     ("AuditLogs", SYSTEM, "AuditLog"),
@@ -27,6 +49,8 @@ MENU_RESOURCES = [
 def register_views(appbuilder) -> None:
     from flask import current_app
 
+    from app.views import personnel as v
+    from app.views import work_orders as wo
     from app.views.approvals import (
         ApprovalApi,
         ApprovalChainStepView,
@@ -46,12 +70,46 @@ def register_views(appbuilder) -> None:
         UnitApi,
         UnitView,
     )
+    from app.views.sla_alerts import SlaAlertView, alert_context
 
     estate = {"category": ESTATE, "category_label": _l("业户档案"), "category_icon": "fa-building"}
     appbuilder.add_view(ServiceCenterView, "ServiceCenters", label=_l("服务中心"), icon="fa-sitemap", **estate)
     appbuilder.add_view(BuildingView, "Buildings", label=_l("楼栋"), icon="fa-building-o", **estate)
     appbuilder.add_view(UnitView, "Units", label=_l("房屋单元"), icon="fa-home", **estate)
     appbuilder.add_view(HouseholdView, "Households", label=_l("业户"), icon="fa-users", **estate)
+    # 工单: the desk first, the technician's own list, the register, the month's KPIs.
+    desk = {"category": WORK_ORDERS, "category_label": _l("工单"), "category_icon": "fa-wrench"}
+    appbuilder.add_view(wo.WorkOrderDeskView, "WorkOrderDesk", label=_l("工单台"), icon="fa-desktop", **desk)
+    appbuilder.add_link("MyWorkOrders", href="/desk/mine", label=_l("我的工单"), icon="fa-user", **desk)
+    appbuilder.add_view(SlaAlertView, "SlaAlerts", label=_l("时限预警"), icon="fa-bell", **desk)
+    current_app.context_processor(alert_context)
+    appbuilder.add_view(wo.WorkOrderView, "WorkOrderList", label=_l("全部工单"), icon="fa-list", **desk)
+    appbuilder.add_view(wo.WorkOrderKpiView, "WorkOrderKpis", label=_l("月度工单统计"), icon="fa-bar-chart",
+                        **desk)
+    appbuilder.add_api(wo.WorkOrderApi)
+    # 人事: roster, HR records, requests with approval chains, two to-do lists.
+    cat = {"category": PERSONNEL, "category_label": _l("人事"), "category_icon": "fa-id-card-o"}
+    appbuilder.add_view(v.EmployeeView, "Employees", label=_l("员工花名册"), icon="fa-address-book-o", **cat)
+    appbuilder.add_link("ProbationDue", href="/employeeview/probation_due/", label=_l("试用期到期"),
+                        icon="fa-hourglass-half", **cat)
+    appbuilder.add_view(v.RequisitionView, "Requisitions", label=_l("人员需求表"), icon="fa-user-plus", **cat)
+    appbuilder.add_view(v.ApplicantView, "Applicants", label=_l("求职申请"), icon="fa-handshake-o", **cat)
+    appbuilder.add_view(v.OnboardingView, "Onboardings", label=_l("入职清单"), icon="fa-check-square-o", **cat)
+    appbuilder.add_link("TrainingOverdue", href="/onboardingview/training_overdue/", label=_l("入职培训逾期"),
+                        icon="fa-exclamation-triangle", **cat)
+    appbuilder.add_view(v.AppointmentView, "Appointments", label=_l("职务任免及工资审批"), icon="fa-level-up",
+                        **cat)
+    appbuilder.add_view(v.ResignationView, "Resignations", label=_l("员工离职申请"), icon="fa-sign-out", **cat)
+    appbuilder.add_view(v.HandoverChecklistView, "HandoverChecklists", label=_l("离职交接清单"), icon="fa-list-ol",
+                        **cat)
+    appbuilder.add_view(v.SalarySettlementView, "SalarySettlements", label=_l("离职人员工资结算单"),
+                        icon="fa-calculator", **cat)
+    appbuilder.add_view(v.LeaveView, "Leaves", label=_l("请假申请"), icon="fa-calendar-minus-o", **cat)
+    appbuilder.add_view(v.RewardPenaltyView, "RewardPenalties", label=_l("奖罚通知"), icon="fa-bullhorn", **cat)
+    appbuilder.add_view(v.DepartmentView, "Departments", label=_l("部门"), icon="fa-sitemap", **cat)
+    appbuilder.add_view(v.PositionView, "Positions", label=_l("岗位"), icon="fa-briefcase", **cat)
+    for api in (v.EmployeeApi, v.RequisitionApi, v.AppointmentApi, v.ResignationApi, v.LeaveApi):
+        appbuilder.add_api(api)
     approvals = {"category": APPROVALS, "category_label": _l("审批"), "category_icon": "fa-check-square-o"}
     appbuilder.add_view(ApprovalInboxView, "ApprovalInbox", label=_l("待我审批"), icon="fa-inbox", **approvals)
     appbuilder.add_view(ApprovalView, "ApprovalList", label=_l("审批记录"), icon="fa-list", **approvals)

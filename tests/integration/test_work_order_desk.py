@@ -103,3 +103,26 @@ def test_kpi_page_and_workbook(app, logged_in):
     assert rows[2][0] == "服务中心" and rows[3][0] == "阳光花园服务中心"
     assert logged_in("frontdesk1").get("/workorderkpi/").status_code == 403
     assert c.get("/workorderkpi/?period=2026-13").status_code == 400
+
+
+def test_deadline_warnings_reach_the_assignee_before_the_deadline(app, logged_in, api):
+    """DESIGN: the assignee and supervisor are warned before a deadline passes (inbox)."""
+    from datetime import timedelta
+
+    from app.services.sla_scan import scan
+
+    desk = api("frontdesk1")
+    oid = desk.post("/api/v1/workorder/", json={
+        "household_id": _household(app), "kind": "repair", "severity": "minor", "repair_scope": "indoor",
+        "source": "phone", "description": "灯不亮",
+    }).json["id"]
+    desk.post(f"/api/v1/workorder/{oid}/dispatch", json={"assignee_id": app_user_id(app, "technician1")})
+    with app.app_context():
+        order = db.session.get(WorkOrder, oid)
+        number = order.order_no
+        scan(order.onsite_due - timedelta(minutes=10))     # 10 minutes before the on-site deadline
+    page = logged_in("technician1").get("/slaalerts/").get_data(as_text=True)
+    assert number in page and "即将超时" in page and 'sla-alert-count' in page
+    sup = logged_in("supervisor1").get("/slaalerts/").get_data(as_text=True)
+    assert number in sup
+    assert number not in logged_in("frontdesk2").get("/slaalerts/").get_data(as_text=True)
