@@ -26,6 +26,15 @@ REQUEST_TYPE_LABELS = {
     "settlement": _l("离职人员工资结算"),
 }
 
+#: request type → the endpoint of its detail page (the paper form the approver reads)
+REQUEST_VIEWS = {
+    "resignation": "ResignationView.show",
+    "requisition": "RequisitionView.show",
+    "appointment": "AppointmentView.show",
+    "leave": "LeaveView.show",
+    "settlement": "SalarySettlementView.show",
+}
+
 LABELS = {
     "title": _l("申请"),
     "request_type": _l("申请类型"),
@@ -93,6 +102,7 @@ class ApprovalView(ScopedModelView):
             approval=approval,
             can_decide=_can_decide(approval),
             request_type_label=_label(REQUEST_TYPE_LABELS, approval.request_type),
+            request_url=_request_url(approval),
             status_labels=STATUS_LABELS,
             event_labels=EVENT_LABELS,
             roles=ROLES,
@@ -124,6 +134,11 @@ class ApprovalView(ScopedModelView):
         from flask import abort
 
         abort(404)
+
+
+def _request_url(approval) -> str | None:
+    endpoint = REQUEST_VIEWS.get(approval.request_type)
+    return url_for(endpoint, pk=approval.request_id) if endpoint else None
 
 
 def _can_decide(approval) -> bool:

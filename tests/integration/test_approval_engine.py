@@ -309,3 +309,11 @@ def test_override_is_recorded_only_when_a_rule_was_overridden(app, api):
     assert r.status_code == 200
     body = api("supervisor1").get(f"/api/v1/approval/{aid}").json["result"]
     assert body["steps"][0]["override"] is False and body["history"][-1]["override"] is False
+
+
+def test_approval_page_links_to_the_request_form(app, logged_in):
+    aid = make_resignation(app)
+    with app.app_context():
+        rid = db.session.get(Approval, aid).request_id
+    page = logged_in("supervisor1").get(f"/approvalview/show/{aid}").get_data(as_text=True)
+    assert f"/resignationview/show/{rid}" in page
