@@ -76,8 +76,8 @@ for _role, _grants in _PERSONNEL_GRANTS.items():
 #: (transitions are writes; the service limits them to their assignments).
 _WORK_ORDER_GRANTS: dict[str, dict[str, frozenset]] = {
     "frontdesk": {"WorkOrder": RW},
-    "supervisor": {"WorkOrder": RW, "WorkOrderReport": RO},
-    "center_manager": {"WorkOrder": RW, "WorkOrderReport": RO},
+    "supervisor": {"WorkOrder": RW, "WorkOrderReport": RO, "SlaPolicy": R, "Holiday": R},
+    "center_manager": {"WorkOrder": RW, "WorkOrderReport": RO, "WorkCalendar": RW, "SlaPolicy": R, "Holiday": R},
     "technician": {"WorkOrder": frozenset({READ, WRITE})},
     "cashier": {"WorkOrder": R},
     "gm": {"WorkOrder": RO, "WorkOrderReport": RO},

@@ -7,7 +7,7 @@ the same transaction.
 """
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -26,7 +26,7 @@ _SKIP = {"created_on", "changed_on", "created_by_id", "changed_by_id"}
 def _jsonable(value):
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, (datetime, date, time)):
         return value.isoformat()
     return value
 

@@ -43,6 +43,9 @@ MENU_RESOURCES = [
     ("AuditLogs", SYSTEM, "AuditLog"),
     ("ApprovalChains", SYSTEM, "ApprovalChain"),
     ("ApprovalChainSteps", SYSTEM, "ApprovalChain"),
+    ("SlaPolicies", SYSTEM, "SlaPolicy"),
+    ("WorkCalendars", SYSTEM, "WorkCalendar"),
+    ("Holidays", SYSTEM, "Holiday"),
 ]
 
 
@@ -71,6 +74,7 @@ def register_views(appbuilder) -> None:
         UnitView,
     )
     from app.views.sla_alerts import SlaAlertView, alert_context
+    from app.views.sla_settings import HolidayView, SlaPolicyView, WorkCalendarView
 
     estate = {"category": ESTATE, "category_label": _l("业户档案"), "category_icon": "fa-building"}
     appbuilder.add_view(ServiceCenterView, "ServiceCenters", label=_l("服务中心"), icon="fa-sitemap", **estate)
@@ -119,6 +123,10 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(ApprovalChainView, "ApprovalChains", label=_l("审批流程设置"), icon="fa-random", **system)
     appbuilder.add_view(ApprovalChainStepView, "ApprovalChainSteps", label=_l("审批步骤"), icon="fa-sort-numeric-asc",
                         **system)
+    appbuilder.add_view(SlaPolicyView, "SlaPolicies", label=_l("工单时限规则"), icon="fa-clock-o", **system)
+    appbuilder.add_view(WorkCalendarView, "WorkCalendars", label=_l("服务中心工作时间"), icon="fa-calendar",
+                        **system)
+    appbuilder.add_view(HolidayView, "Holidays", label=_l("节假日"), icon="fa-calendar-times-o", **system)
     current_app.context_processor(inbox_context)
     for api in (ServiceCenterApi, BuildingApi, UnitApi, HouseholdApi, ApprovalApi):
         appbuilder.add_api(api)

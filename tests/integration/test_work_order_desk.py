@@ -126,3 +126,22 @@ def test_deadline_warnings_reach_the_assignee_before_the_deadline(app, logged_in
     sup = logged_in("supervisor1").get("/slaalerts/").get_data(as_text=True)
     assert number in sup
     assert number not in logged_in("frontdesk2").get("/slaalerts/").get_data(as_text=True)
+
+
+def test_sla_settings_screens_by_role(app, logged_in):
+    assert logged_in("admin1").get("/slapolicyview/list/").status_code == 200
+    assert logged_in("frontdesk1").get("/slapolicyview/list/").status_code == 403
+    with app.app_context():
+        sc01 = factories.center("SC01").id
+    c = logged_in("center_manager1")
+    r = c.post("/workcalendarview/add", data={"center": sc01, "start": "18:00", "end": "09:00",
+                                              "weekdays": "01234"}, follow_redirects=True)
+    assert "下班时间必须晚于上班时间" in r.get_data(as_text=True)
+    r = c.post("/workcalendarview/add", data={"center": sc01, "start": "08:00", "end": "18:00",
+                                              "weekdays": "0123456"})
+    assert r.status_code == 302
+    with app.app_context():
+        from app.services.work_orders import calendar_for
+
+        cal = calendar_for(sc01)
+        assert str(cal.start) == "08:00:00" and cal.weekdays == frozenset(range(7))

@@ -283,3 +283,35 @@ def test_kpis_on_a_fixture_month(app, as_user):
     assert (k.called_back, k.completed) == (4, 6) and k.callback_rate == Decimal("66.7")
     assert k.satisfaction_rate == Decimal("75.0")
     assert k.by_kind == {"repair": 5, "complaint": 1} and k.by_source == {"phone": 6}
+
+
+def test_policies_are_editable_and_used_for_new_orders(app, as_user):
+    """DESIGN: SLA clocks are configurable policies per kind/severity."""
+    from app.models.work_orders import SlaPolicy
+
+    as_user("frontdesk1")
+    policy = db.session.query(SlaPolicy).filter_by(kind="repair", severity="minor").one()
+    assert policy.complete_hours == 24            # the manual's default, seeded
+    policy.complete_hours = 12
+    db.session.commit()
+    try:
+        o = new_order()
+        assert o.complete_due == o.received_at + timedelta(hours=12)
+    finally:
+        policy.complete_hours = 24
+        db.session.commit()
+
+
+def test_centre_working_hours_drive_complaint_deadlines(app, as_user):
+    """DESIGN: working hours and holidays configurable per centre."""
+    from datetime import time as t
+
+    from app.models.work_orders import Holiday, WorkCalendar
+
+    as_user("admin1")
+    center_id = factories.center("SC02").id
+    db.session.add(WorkCalendar(center_id=center_id, start=t(9, 0), end=t(18, 0), weekdays="0123456"))
+    db.session.add(Holiday(day=datetime(2031, 6, 2).date(), name="端午节"))
+    db.session.commit()
+    cal = wo.calendar_for(center_id)
+    assert cal.start == t(9, 0) and 6 in cal.weekdays and datetime(2031, 6, 2).date() in cal.holidays
