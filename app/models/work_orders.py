@@ -26,6 +26,7 @@ class WorkOrder(AuditMixin, SoftDeleteMixin, CenterScopedMixin, Model):
     contact_phone = Column(String(20))
     location = Column(String(100))
     description = Column(Text, nullable=False)
+    photo = Column(String(80))  # file name under <instance>/uploads/work_orders (optional)
     department = Column(String(20))  # engineering | service | security | cleaning
     assignee_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
     status = Column(String(12), nullable=False, default="accepted", index=True)

@@ -14,7 +14,7 @@ from flask_appbuilder.security.sqla.models import Role, User
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import SelectField
+from wtforms import FileField, SelectField
 
 from app import timeutil
 from app.errors import DomainError
@@ -23,7 +23,7 @@ from app.models.estate import Household, ServiceCenter, Unit
 from app.models.work_orders import WorkOrder
 from app.reports.work_order_report import write_report
 from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, center_scope, role_names
-from app.services import records
+from app.services import records, uploads
 from app.services import work_orders as service
 from app.services.work_order_kpis import month_bounds, monthly_kpis
 from app.validators import check_phone
@@ -79,7 +79,7 @@ _SELECTS = {
 class WorkOrderView(ScopedModelView):
     datamodel = interface(WorkOrder)
     class_permission_name = "WorkOrder"
-    method_permission_name = {**METHOD_PERMISSIONS, "act": "write"}
+    method_permission_name = {**METHOD_PERMISSIONS, "act": "write", "photo": "read"}
     service = service
     list_title = _l("工单")
     show_title = _l("工单详情")
@@ -90,7 +90,8 @@ class WorkOrderView(ScopedModelView):
     list_columns = ["order_no", "kind", "severity", "status", "contact_name", "unit", "assignee",
                     "received_at", "complete_due"]
     add_columns = ["kind", "severity", "repair_scope", "source", "household", "unit", "contact_name",
-                   "contact_phone", "location", "description", "department", "quoted_price", "materials"]
+                   "contact_phone", "location", "description", "photo_file", "department", "quoted_price",
+                   "materials"]
     edit_columns = ["contact_name", "contact_phone", "location", "description", "department", "quoted_price",
                     "materials"]
     search_columns = ["order_no", "kind", "severity", "status", "source", "contact_phone", "received_at"]
@@ -103,10 +104,25 @@ class WorkOrderView(ScopedModelView):
         **_SELECTS,
         "household": SearchSelectField(_l("业户"), model=Household, endpoint="HouseholdView.lookup"),
         "unit": SearchSelectField(_l("房屋单元"), model=Unit, endpoint="UnitView.lookup"),
+        "photo_file": FileField(_l("照片（可选）"), render_kw={"accept": "image/*"}),
     }
     edit_form_extra_fields = {"department": _SELECTS["department"]}
     search_form_extra_fields = {k: _SELECTS[k] for k in ("kind", "source")}
     description_columns = {"household": _l("输入业主姓名或电话搜索；公共区域报修可只选房屋单元或不选")}
+
+    def pre_add(self, item):
+        """The photo is stored only once the order itself is valid."""
+        super().pre_add(item)
+        item.photo = uploads.save_image(request.files.get("photo_file"), "work_orders")
+
+    @expose("/photo/<int:pk>")
+    @has_access
+    def photo(self, pk):
+        order = self.datamodel.get(pk)  # scoped: other centres' photos do not exist for you
+        path = uploads.path_of("work_orders", order.photo) if order is not None and order.photo else None
+        if path is None:
+            abort(404)
+        return send_file(path)
 
     def post_add_redirect(self):
         return redirect(url_for("WorkOrderDeskView.desk"))

@@ -145,3 +145,36 @@ def test_sla_settings_screens_by_role(app, logged_in):
 
         cal = calendar_for(sc01)
         assert str(cal.start) == "08:00:00" and cal.weekdays == frozenset(range(7))
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+       b"\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_a_photo_can_be_attached_and_is_served_only_in_scope(app, logged_in):
+    hid = _household(app)
+    c = logged_in("frontdesk1")
+    c.post("/workorderview/add", data={
+        "kind": "repair", "severity": "minor", "repair_scope": "indoor", "source": "visit", "household": hid,
+        "department": "",
+        "description": "墙面渗水（附照片）", "photo_file": (io.BytesIO(PNG), "wall.png"),
+    }, content_type="multipart/form-data")
+    with app.app_context():
+        order = db.session.scalars(select(WorkOrder).filter_by(household_id=hid)).one()
+        oid, photo = order.id, order.photo
+    assert photo and photo.endswith(".png")
+    r = c.get(f"/workorderview/photo/{oid}")
+    assert r.status_code == 200 and r.data == PNG
+    assert logged_in("frontdesk2").get(f"/workorderview/photo/{oid}").status_code == 404
+
+
+def test_a_non_image_upload_is_refused(app, logged_in):
+    hid = _household(app)
+    r = logged_in("frontdesk1").post("/workorderview/add", data={
+        "kind": "repair", "severity": "minor", "repair_scope": "indoor", "source": "visit", "household": hid,
+        "department": "",
+        "description": "脚本", "photo_file": (io.BytesIO(b"<script>alert(1)</script>"), "x.png"),
+    }, content_type="multipart/form-data", follow_redirects=True)
+    assert "只能上传" in r.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(WorkOrder).filter_by(household_id=hid)).first() is None
