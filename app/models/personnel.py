@@ -310,7 +310,8 @@ class Leave(_PersonnelRecord, ApprovableMixin, Model):
         return self.employee.user_id if self.employee else None
 
     def approval_title(self):
-        return f"{self.employee.name if self.employee else ''} {LEAVE_KINDS.get(self.kind, self.kind)} {self.days}天"
+        return str(_l("%(name)s %(kind)s %(days)s天", name=self.employee.name if self.employee else "",
+                      kind=LEAVE_KINDS.get(self.kind, self.kind), days=self.days))
 
 
 class RewardPenalty(_PersonnelRecord, Model):

@@ -18,6 +18,7 @@ from sqlalchemy import func, inspect, select
 from app import timeutil
 from app.errors import Conflict, DomainError, NotFound, ScopeError
 from app.extensions import db
+from app.i18n import join_list
 from app.models.approvals import ApprovableMixin
 from app.models.personnel import (
     APPOINTMENT_KINDS,
@@ -122,7 +123,7 @@ def _editable_request(item) -> None:
 def _choice(value, choices: dict, field) -> None:
     if value not in choices:
         raise DomainError(_("%(field)s无效，可选：%(choices)s", field=field,
-                            choices="、".join(str(v) for v in choices.values())))
+                            choices=join_list(choices.values())))
 
 
 def _required_text(value, message) -> str:
@@ -301,7 +302,7 @@ def _resignation(item: Resignation) -> None:
     if item.kind == "dismiss":
         if item.dismissal_reason not in DISMISSAL_REASONS:
             raise DomainError(_("辞退须选择法定辞退理由：%(choices)s",
-                                choices="、".join(str(v) for v in DISMISSAL_REASONS.values())))
+                                choices=join_list(DISMISSAL_REASONS.values())))
     else:
         item.dismissal_reason = None
     _keep(item, {"notice_override": False, "notice_override_by_id": None, "completed_on": None})

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from app import timeutil
 from app.errors import DomainError, NotFound
 from app.extensions import db
+from app.i18n import join_list
 from app.models.estate import Household, Unit
 from app.models.work_orders import Holiday, SlaPolicy, WorkCalendar, WorkOrder, WorkOrderEvent
 from app.security import COMPANY_WIDE_ROLES, in_scope, role_names
@@ -103,7 +104,7 @@ def _validate(order: WorkOrder) -> None:
         raise DomainError(_("请选择来源"))
     allowed = SEVERITIES.get(order.kind)
     if allowed is not None and order.severity not in allowed:
-        raise DomainError(_("请选择紧急程度：%(choices)s", choices="、".join(str(v) for v in allowed.values())))
+        raise DomainError(_("请选择紧急程度：%(choices)s", choices=join_list(allowed.values())))
     if allowed is None:
         order.severity = None
     if order.kind == "repair" and order.repair_scope not in ("public", "indoor"):

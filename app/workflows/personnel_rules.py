@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
+from app.i18n import join_list
 from app.models.personnel import LEVEL_RANK, LEVELS
 
 PROBATION_DEFAULT = 3
@@ -130,7 +131,7 @@ def appointment_violations(kind: str, on: date, last_change: date | None,
 
 
 def violations_message(violations: list[str]) -> str:
-    return _("以下规定须总经理特批方可通过：%(items)s", items="；".join(violations))
+    return _("以下规定须总经理特批方可通过：%(items)s", items=join_list(violations, "；"))
 
 
 # -- leave ---------------------------------------------------------------------------
