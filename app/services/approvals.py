@@ -217,7 +217,7 @@ def _check_can_decide(approval: Approval, actor, expected_step):
     current = approval.step()
     roles = role_names(actor)
     if current.role not in roles:
-        raise NotAllowed(_("您无权审批此步骤：当前步骤“%(label)s”", label=current.label))
+        raise NotAllowed(_("您无权审批此步骤：当前步骤“%(label)s”", label=_(current.label)))
     if current.scope == "center" and not roles & COMPANY_WIDE_ROLES:
         scope = center_scope(actor)
         if scope is not None and approval.center_id not in scope:
