@@ -8,7 +8,6 @@ import re
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from flask import g
@@ -35,7 +34,6 @@ from tests import factories
 from tests import personnel_factories as pf
 
 CHAIN3 = ("supervisor1", "center_manager1", "gm1")
-EN_PO = Path(__file__).resolve().parents[2] / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 
 # -- helpers ---------------------------------------------------------------------------
