@@ -279,6 +279,7 @@ def policy_for(kind: str, severity: str | None) -> sla.Policy:
         response_working_hours=row.response_working_hours, response_outside_hours=row.response_outside_hours,
         callback_working_days=row.callback_working_days, callback_max_hours=row.callback_max_hours,
         rework_arrange_hours=row.rework_arrange_hours,
+        return_working_hours=sla.default_policy(kind, severity).return_working_hours,
     )
 
 
@@ -332,7 +333,23 @@ def clock_status(order: WorkOrder, now: datetime | None = None) -> list[dict]:
         if clock == "rework_arrange" and done is not None and order.callback_at and done < order.callback_at:
             done = None
         rows.append({"clock": clock, "due": due, "done": done, "met": sla.met(due, done, now)})
+    rows.extend(_return_clock(order, now))
     return rows
+
+
+def _return_clock(order: WorkOrder, now: datetime) -> list[dict]:
+    """A department that cannot handle a complaint sends it back within half a
+    working day of receiving it (shown for the latest return, if any)."""
+    hours = policy_for(order.kind, order.severity).return_working_hours
+    returns = [e for e in order.events if e.action == "return"]
+    if not hours or not returns:
+        return []
+    back = returns[-1]
+    dispatched = [e.at for e in order.events if e.action in ("dispatch", "transfer") and e.at <= back.at]
+    if not dispatched:
+        return []
+    due = calendar_for(order.center_id).add_working_minutes(dispatched[-1], hours * 60)
+    return [{"clock": "return", "due": due, "done": back.at, "met": sla.met(due, back.at, now)}]
 
 
 def technician_load(center_ids) -> dict[int, int]:

@@ -23,6 +23,7 @@ MENU_RESOURCES = [
     ("SlaAlerts", WORK_ORDERS, "WorkOrder"),
     ("WorkOrderList", WORK_ORDERS, "WorkOrder"),
     ("WorkOrderKpis", WORK_ORDERS, "WorkOrderReport"),
+    ("WorkOrderSample", WORK_ORDERS, "WorkOrderReport"),
     ("Employees", PERSONNEL, "Employee"),
     # The to-do lists show to those who act on them (转正 proposals, onboarding).
     ("ProbationDue", PERSONNEL, "Appointment"),
@@ -90,6 +91,8 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(wo.WorkOrderView, "WorkOrderList", label=_l("全部工单"), icon="fa-list", **desk)
     appbuilder.add_view(wo.WorkOrderKpiView, "WorkOrderKpis", label=_l("月度工单统计"), icon="fa-bar-chart",
                         **desk)
+    appbuilder.add_link("WorkOrderSample", href="/workorderkpi/sample", label=_l("每周抽查回访"),
+                        icon="fa-random", **desk)
     appbuilder.add_api(wo.WorkOrderApi)
     # 人事: roster, HR records, requests with approval chains, two to-do lists.
     cat = {"category": PERSONNEL, "category_label": _l("人事"), "category_icon": "fa-id-card-o"}

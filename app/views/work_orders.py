@@ -25,6 +25,7 @@ from app.reports.work_order_report import write_report
 from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, center_scope, role_names
 from app.services import records, uploads
 from app.services import work_orders as service
+from app.services.sla_scan import weekly_sample
 from app.services.work_order_kpis import month_bounds, monthly_kpis
 from app.validators import check_phone
 from app.views.base import ScopedModelRestApi, ScopedModelView, interface
@@ -44,7 +45,7 @@ from app.workflows.work_orders import (
 DEPARTMENTS = {"engineering": _l("工程部"), "service": _l("客服部"), "security": _l("秩序部"),
                "cleaning": _l("环境部")}
 CLOCK_LABELS = {"dispatch": _l("派工"), "respond": _l("响应"), "onsite": _l("到场"), "complete": _l("完成"),
-                "callback": _l("回访"), "rework_arrange": _l("返修安排")}
+                "callback": _l("回访"), "rework_arrange": _l("返修安排"), "return": _l("退回")}
 
 LABELS = {
     "order_no": _l("工单号"), "kind": _l("类型"), "severity": _l("紧急程度"), "repair_scope": _l("报修范围"),
@@ -297,7 +298,7 @@ class WorkOrderKpiView(BaseView):
     route_base = "/workorderkpi"
     default_view = "month"
     class_permission_name = "WorkOrderReport"
-    method_permission_name = {"month": "read", "export": "export"}
+    method_permission_name = {"month": "read", "export": "export", "sample": "read"}
     base_permissions = ["can_read", "can_export"]
 
     def _period(self):
@@ -318,6 +319,17 @@ class WorkOrderKpiView(BaseView):
         period = self._period()
         return self.render_template("work_orders/kpis.html", title=_("月度工单统计"), period=period,
                                     rows=self._kpis(period), columns=KPI_COLUMNS, kinds=KINDS, sources=SOURCES)
+
+    @expose("/sample")
+    @has_access
+    def sample(self):
+        """每周抽查回访: 30 % (at least 3) of last week's repairs, for the centre manager."""
+        today = timeutil.today()
+        week = today - timedelta(days=today.weekday())
+        centers = db.session.scalars(records.scoped_select(ServiceCenter).order_by(ServiceCenter.code)).all()
+        picks = [(c, weekly_sample(c.id, week)) for c in centers]
+        return self.render_template("work_orders/sample.html", title=_("每周抽查回访"), week=week, picks=picks,
+                                    labels=detail_context_labels())
 
     @expose("/export")
     @has_access

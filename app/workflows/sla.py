@@ -21,6 +21,7 @@ class Policy:
     callback_working_days: int = 1  # callback within 1 working day of completion
     callback_max_hours: int = 72  # … and never later than 3 days
     rework_arrange_hours: int = 24  # engineering supervisor re-arranges a rework
+    return_working_hours: int | None = None  # complaints a department cannot handle: back within ½ working day
 
 
 #: (kind, severity) → policy; severity None matches any severity of the kind.
@@ -29,7 +30,7 @@ DEFAULT_POLICIES: dict[tuple[str, str | None], Policy] = {
     ("repair", "minor"): Policy(onsite_minutes=15, complete_hours=24),
     ("repair", "medium"): Policy(onsite_minutes=15, complete_hours=72),
     ("complaint", None): Policy(onsite_minutes=None, complete_hours=48, response_working_hours=8,
-                                response_outside_hours=24),
+                                response_outside_hours=24, return_working_hours=4),
     ("paid_service", None): Policy(onsite_minutes=15, complete_hours=72),
     ("consult", None): Policy(onsite_minutes=None, complete_hours=None),
     ("suggestion", None): Policy(onsite_minutes=None, complete_hours=None),

@@ -178,3 +178,9 @@ def test_a_non_image_upload_is_refused(app, logged_in):
     assert "只能上传" in r.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalars(select(WorkOrder).filter_by(household_id=hid)).first() is None
+
+
+def test_weekly_sample_page_for_the_centre_manager(app, logged_in):
+    page = logged_in("center_manager1").get("/workorderkpi/sample")
+    assert page.status_code == 200 and "每周抽查回访" in page.get_data(as_text=True)
+    assert logged_in("technician1").get("/workorderkpi/sample").status_code == 403

@@ -315,3 +315,26 @@ def test_centre_working_hours_drive_complaint_deadlines(app, as_user):
     db.session.commit()
     cal = wo.calendar_for(center_id)
     assert cal.start == t(9, 0) and 6 in cal.weekdays and datetime(2031, 6, 2).date() in cal.holidays
+
+
+def test_a_complaint_that_cannot_be_handled_goes_back_within_half_a_working_day(app, as_user, monkeypatch):
+    """DESIGN: cannot-handle goes back within half a working day."""
+    from datetime import time as t
+
+    from app.models.work_orders import WorkCalendar
+
+    as_user("admin1")
+    center_id = factories.center("SC01").id
+    if db.session.query(WorkCalendar).filter_by(center_id=center_id).first() is None:
+        db.session.add(WorkCalendar(center_id=center_id, start=t(8, 30), end=t(17, 30), weekdays="0123456"))
+        db.session.commit()
+    desk = as_user("frontdesk1")
+    tech = _user(app, "technician1")
+    monday_9 = datetime(2031, 3, 3, 9, 0)
+    monkeypatch.setattr(timeutil, "now", lambda: monday_9)
+    o = new_order(kind="complaint", severity="important", description="楼道噪音")
+    wo.transition(o, "dispatch", actor=desk, assignee_id=tech.id)
+    monkeypatch.setattr(timeutil, "now", lambda: monday_9 + timedelta(hours=5))
+    wo.transition(o, "return", actor=as_user("technician1"), reason="非工程问题")
+    clock = next(c for c in wo.clock_status(o) if c["clock"] == "return")
+    assert clock["due"] == monday_9 + timedelta(hours=4) and clock["met"] is False
