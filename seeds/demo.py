@@ -15,6 +15,7 @@ from app.security import COMPANY_WIDE_ROLES, ROLES
 from app.services.reference import sync_reference_data
 from app.validators import id_check_char
 from seeds.personnel import load_personnel
+from seeds.work_orders import load_work_orders
 
 CENTERS = [
     ("SC01", "阳光花园服务中心", "深圳市南山区阳光路1号", "0755-26000001", Decimal("85000.00")),
@@ -112,4 +113,5 @@ def load_demo(progress=print) -> dict[str, int]:
         progress(f"  centre {spec[0]} ready")
     _seed_users(centers, counts)
     counts.update(load_personnel(progress))
+    counts["work_orders"] = load_work_orders(progress)
     return counts

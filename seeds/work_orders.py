@@ -353,7 +353,7 @@ class Planner:
 # -- running the plans through the service ---------------------------------------------
 
 _STAMPS = ("dispatched_at", "responded_at", "arrived_at", "completed_at", "visited_at", "closed_at",
-           "suspended_at", "callback_at", "escalated_at")
+           "suspended_at", "callback_at", "escalated_at", "rework_dispatched_at", "rework_completed_at")
 
 
 @contextmanager

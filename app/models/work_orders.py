@@ -43,6 +43,8 @@ class WorkOrder(AuditMixin, SoftDeleteMixin, CenterScopedMixin, Model):
     suspend_reason = Column(String(200))
     paused_minutes = Column(Integer, nullable=False, default=0)
     callback_at = Column(DateTime)  # the callback that reopened it as rework
+    rework_dispatched_at = Column(DateTime)  # re-arranged after a rework (first dispatch kept)
+    rework_completed_at = Column(DateTime)  # done again after a rework (first completion kept)
     rework_count = Column(Integer, nullable=False, default=0)
     escalated_at = Column(DateTime)  # major complaint raised to the centre manager
 
@@ -70,6 +72,17 @@ class WorkOrder(AuditMixin, SoftDeleteMixin, CenterScopedMixin, Model):
     assignee = relationship("User", foreign_keys=[assignee_id], lazy="joined")
     events = relationship("WorkOrderEvent", order_by="WorkOrderEvent.id", lazy="selectin",
                           back_populates="order")
+
+    @property
+    def severity_label(self) -> str:
+        """Severity in words for this kind (a minor repair is 小修, a minor complaint 轻微)."""
+        from app.workflows.work_orders import severity_label
+
+        return severity_label(self.kind, self.severity)
+
+    @property
+    def last_completed_at(self):
+        return self.rework_completed_at or self.completed_at
 
     def __str__(self):
         return self.order_no

@@ -44,6 +44,11 @@ def before_save(item) -> None:
         if not digits or any(d not in "0123456" for d in digits) or len(set(digits)) != len(digits):
             raise DomainError(_("工作日请填写 0–6 的数字（0 为星期一），不要重复"))
         item.weekdays = "".join(sorted(digits))
+        with db.session.no_autoflush:
+            other = db.session.scalars(select(WorkCalendar.id).where(WorkCalendar.center_id == item.center_id,
+                                                                     WorkCalendar.id != (item.id or 0))).first()
+        if other is not None:
+            raise DomainError(_("该服务中心已设置工作时间，请修改现有记录"))
     elif isinstance(item, Holiday) and not (item.name or "").strip():
         raise DomainError(_("请填写节假日名称"))
 

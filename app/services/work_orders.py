@@ -31,6 +31,7 @@ from app.workflows.work_orders import (
     SEVERITIES,
     SOURCES,
     STATES,
+    TECHNICAL_KINDS,
     TRANSITIONS,
 )
 
@@ -169,21 +170,33 @@ def transition(order: WorkOrder, action: str, *, actor, reason: str = "", **deta
     return order
 
 
-def _technician(user_id):
+ASSIGNEE_ROLES = frozenset({"technician"}) | DESK
+
+
+def _assignee(order, user_id):
+    """Repairs and paid services go to maintenance staff; complaints and requests
+    may also go to desk staff or a supervisor of the responsible department."""
     from flask import current_app
 
     user = current_app.appbuilder.sm.get_user_by_id(user_id) if user_id else None
-    if user is None or not user.active or "technician" not in role_names(user):
-        raise DomainError(_("请选择一名在职的维修/工程人员"))
+    roles = role_names(user) if user is not None else set()
+    allowed = {"technician"} if order.kind in TECHNICAL_KINDS else ASSIGNEE_ROLES
+    if user is None or not user.active or not roles & allowed:
+        if order.kind in TECHNICAL_KINDS:
+            raise DomainError(_("请选择一名在职的维修/工程人员"))
+        raise DomainError(_("请选择一名在职的处理人"))
+    if not in_scope(order.center_id, user):
+        raise DomainError(_("该处理人不属于本服务中心"))
     return user
 
 
 def _dispatch(order, now, *, assignee_id=None, **_details):
-    user = _technician(assignee_id)
-    if not in_scope(order.center_id, user):
-        raise DomainError(_("该维修人员不属于本服务中心"))
+    user = _assignee(order, assignee_id)
     order.assignee_id = user.id
-    order.dispatched_at = now
+    if order.status == "rework":
+        order.rework_dispatched_at = now
+    else:
+        order.dispatched_at = order.dispatched_at or now  # a transfer keeps the first dispatch
 
 
 def _transfer(order, now, *, assignee_id=None, **_details):
@@ -232,7 +245,10 @@ def _resume(order, now, **_details):
 
 
 def _complete(order, now, **_details):
-    order.completed_at = now
+    if order.rework_count and order.completed_at is not None:
+        order.rework_completed_at = now  # the first completion stays for the on-time KPI
+    else:
+        order.completed_at = now
 
 
 def _callback(order, now, *, actor, satisfaction=None, method=None, owner_signed=False, defect=False,
@@ -297,7 +313,7 @@ def calendar_for(center_id: int) -> sla.Calendar:
 def refresh_deadlines(order: WorkOrder) -> None:
     due = sla.deadlines(
         sla.OrderTimes(order.kind, order.severity, order.received_at, agreed_at=order.agreed_at,
-                       completed_at=order.completed_at, callback_at=order.callback_at,
+                       completed_at=order.last_completed_at, callback_at=order.callback_at,
                        paused_minutes=order.paused_minutes or 0),
         policy_for(order.kind, order.severity),
         calendar_for(order.center_id),
@@ -317,7 +333,7 @@ CLOCKS = {
     "onsite": ("onsite_due", "arrived_at"),
     "complete": ("complete_due", "completed_at"),
     "callback": ("callback_due", "visited_at"),
-    "rework_arrange": ("rework_due", "dispatched_at"),
+    "rework_arrange": ("rework_due", "rework_dispatched_at"),
 }
 
 
@@ -330,8 +346,15 @@ def clock_status(order: WorkOrder, now: datetime | None = None) -> list[dict]:
         if due is None:
             continue
         done = getattr(order, done_col)
+        if clock == "dispatch" and done is None and order.kind in ANSWERABLE_KINDS:
+            continue  # the desk answers these itself; the 1-hour response clock applies
         if clock == "rework_arrange" and done is not None and order.callback_at and done < order.callback_at:
             done = None
+        if clock == "callback" and done is not None and order.rework_completed_at and order.callback_at \
+                and done <= order.callback_at:
+            done = None  # that callback found the defect; the rework needs a callback of its own
+        if clock == "complete" and done is None and order.suspended_at is not None:
+            due = due + (now - order.suspended_at)  # waiting on the owner: the clock is paused
         rows.append({"clock": clock, "due": due, "done": done, "met": sla.met(due, done, now)})
     rows.extend(_return_clock(order, now))
     return rows

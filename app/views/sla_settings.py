@@ -9,7 +9,7 @@ from wtforms import SelectField, TimeField
 from app.models.work_orders import Holiday, SlaPolicy, WorkCalendar
 from app.services import sla_config
 from app.views.base import ScopedModelView, interface
-from app.workflows.work_orders import KINDS, SEVERITY_LABELS
+from app.workflows.work_orders import KINDS, SEVERITY_CHOICES
 
 LABELS = {
     "kind": _l("工单类型"), "severity": _l("紧急程度"), "dispatch_minutes": _l("派工(分钟)"),
@@ -38,11 +38,11 @@ class SlaPolicyView(ScopedModelView):
     base_order = ("kind", "asc")
     formatters_columns = {
         "kind": lambda v: str(KINDS.get(v, v)),
-        "severity": lambda v: str(SEVERITY_LABELS.get(v, v or "")),
+        "severity": lambda v: str(SEVERITY_CHOICES.get(v, v or "")),
     }
     add_form_extra_fields = edit_form_extra_fields = {
         "kind": SelectField(_l("工单类型"), choices=list(KINDS.items()), widget=Select2Widget()),
-        "severity": SelectField(_l("紧急程度"), choices=[("", "")] + list(SEVERITY_LABELS.items()),
+        "severity": SelectField(_l("紧急程度"), choices=[("", "")] + list(SEVERITY_CHOICES.items()),
                                 widget=Select2Widget()),
     }
 

@@ -36,9 +36,10 @@ from app.workflows.work_orders import (
     OPEN_STATES,
     REPAIR_SCOPES,
     SATISFACTION,
-    SEVERITY_LABELS,
+    SEVERITY_CHOICES,
     SOURCES,
     STATES,
+    TECHNICAL_KINDS,
     TRANSITIONS,
 )
 
@@ -48,7 +49,8 @@ CLOCK_LABELS = {"dispatch": _l("派工"), "respond": _l("响应"), "onsite": _l(
                 "callback": _l("回访"), "rework_arrange": _l("返修安排"), "return": _l("退回")}
 
 LABELS = {
-    "order_no": _l("工单号"), "kind": _l("类型"), "severity": _l("紧急程度"), "repair_scope": _l("报修范围"),
+    "order_no": _l("工单号"), "kind": _l("类型"), "severity": _l("紧急程度"), "severity_label": _l("紧急程度"),
+    "repair_scope": _l("报修范围"),
     "source": _l("来源"), "household": _l("业户"), "unit": _l("房屋单元"), "contact_name": _l("联系人"),
     "contact_phone": _l("联系电话"), "location": _l("位置"), "description": _l("问题描述"),
     "department": _l("责任部门"), "assignee": _l("处理人"), "status": _l("状态"), "received_at": _l("受理时间"),
@@ -69,7 +71,7 @@ def _choices(mapping, blank=False):
 
 _SELECTS = {
     "kind": SelectField(_l("类型"), choices=_choices(KINDS), widget=Select2Widget()),
-    "severity": SelectField(_l("紧急程度"), choices=_choices(SEVERITY_LABELS, blank=True), widget=Select2Widget()),
+    "severity": SelectField(_l("紧急程度"), choices=_choices(SEVERITY_CHOICES, blank=True), widget=Select2Widget()),
     "repair_scope": SelectField(_l("报修范围"), choices=_choices(REPAIR_SCOPES, blank=True),
                                 widget=Select2Widget()),
     "source": SelectField(_l("来源"), choices=_choices(SOURCES), widget=Select2Widget()),
@@ -88,7 +90,7 @@ class WorkOrderView(ScopedModelView):
     edit_title = _l("修改工单")
     show_template = "work_orders/show.html"
     label_columns = LABELS
-    list_columns = ["order_no", "kind", "severity", "status", "contact_name", "unit", "assignee",
+    list_columns = ["order_no", "kind", "severity_label", "status", "contact_name", "unit", "assignee",
                     "received_at", "complete_due"]
     add_columns = ["kind", "severity", "repair_scope", "source", "household", "unit", "contact_name",
                    "contact_phone", "location", "description", "photo_file", "department", "quoted_price",
@@ -98,7 +100,7 @@ class WorkOrderView(ScopedModelView):
     search_columns = ["order_no", "kind", "severity", "status", "source", "contact_phone", "received_at"]
     order_columns = ["order_no", "received_at", "complete_due", "status"]
     base_order = ("received_at", "desc")
-    formatters_columns = {"kind": _label(KINDS), "severity": _label(SEVERITY_LABELS), "status": _label(STATES),
+    formatters_columns = {"kind": _label(KINDS), "status": _label(STATES),
                           "source": _label(SOURCES)}
     validators_columns = {"contact_phone": [wtf_check(check_phone)]}
     add_form_extra_fields = {
@@ -159,10 +161,11 @@ class WorkOrderView(ScopedModelView):
         return redirect(request.form.get("next") or url_for(".show", pk=pk))
 
 
-def technicians_with_load(center_id: int):
+def technicians_with_load(center_id: int, kind: str = "repair"):
     """Technicians of the order's centre with their open-order counts (for dispatch)."""
+    roles = ["technician"] if kind in TECHNICAL_KINDS else list(service.ASSIGNEE_ROLES)
     users = db.session.scalars(
-        select(User).join(User.roles).where(Role.name == "technician", User.active.is_(True))
+        select(User).join(User.roles).where(Role.name.in_(roles), User.active.is_(True))
     ).unique().all()
     users = [u for u in users if any(c.id == center_id for c in u.centers)]
     load = service.technician_load({center_id})
@@ -175,9 +178,9 @@ def detail_context(order: WorkOrder) -> dict:
     return {
         "clocks": service.clock_status(order),
         "actions": actions,
-        "technicians": technicians_with_load(order.center_id) if any(
+        "technicians": technicians_with_load(order.center_id, order.kind) if any(
             a.name in ("dispatch", "transfer") for a in actions) else [],
-        "labels": {"kind": KINDS, "severity": SEVERITY_LABELS, "status": STATES, "source": SOURCES,
+        "labels": {"kind": KINDS, "status": STATES, "source": SOURCES,
                    "scope": REPAIR_SCOPES, "clock": CLOCK_LABELS, "satisfaction": SATISFACTION,
                    "method": CALLBACK_METHODS, "department": DEPARTMENTS},
     }
@@ -223,7 +226,7 @@ class WorkOrderDeskView(BaseView):
 
 
 def detail_context_labels():
-    return {"kind": KINDS, "severity": SEVERITY_LABELS, "status": STATES, "source": SOURCES}
+    return {"kind": KINDS, "status": STATES, "source": SOURCES}
 
 
 # -- REST ---------------------------------------------------------------------------
@@ -350,7 +353,7 @@ class WorkOrderKpiView(BaseView):
             ([c.name] + [getattr(k, key) for key, _label in KPI_COLUMNS] for c, k in rows),
             [_("工单号"), _("类型"), _("紧急程度"), _("来源"), _("状态"), _("受理时间"), _("完成时限"), _("完成时间"),
              _("满意度")],
-            ([o.order_no, str(KINDS.get(o.kind, o.kind)), str(SEVERITY_LABELS.get(o.severity, "")),
+            ([o.order_no, str(KINDS.get(o.kind, o.kind)), o.severity_label,
               str(SOURCES.get(o.source, o.source)), str(STATES.get(o.status, o.status)), o.received_at,
               o.complete_due, o.completed_at, str(SATISFACTION.get(o.satisfaction, ""))] for o in orders),
         )

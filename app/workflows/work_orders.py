@@ -23,7 +23,19 @@ SEVERITIES = {
     "repair": {"emergency": _l("急修"), "minor": _l("小修"), "medium": _l("中修")},
     "complaint": {"major": _l("重大"), "important": _l("重要"), "minor": _l("轻微")},
 }
-SEVERITY_LABELS = {**SEVERITIES["repair"], "major": _l("重大"), "important": _l("重要")}
+#: One select for every kind: the codes are the API's; "minor" means 小修 for a
+#: repair and 轻微 for a complaint (the service checks the pair).
+SEVERITY_CHOICES = {
+    "emergency": _l("急修（报修）"),
+    "minor": _l("小修（报修）/ 轻微（投诉）"),
+    "medium": _l("中修（报修）"),
+    "major": _l("重大（投诉）"),
+    "important": _l("重要（投诉）"),
+}
+
+
+def severity_label(kind: str, severity: str | None) -> str:
+    return str(SEVERITIES.get(kind, {}).get(severity, "")) if severity else ""
 REPAIR_SCOPES = {"public": _l("公共"), "indoor": _l("户内")}
 SOURCES = {
     "phone": _l("电话"),
@@ -71,8 +83,8 @@ TRANSITIONS = {
                    reason_required=True),
         Transition("return", _l("退单"), frozenset({"dispatched"}), "accepted", frozenset({"technician"}),
                    assignee_only=True, reason_required=True),
-        Transition("start", _l("到场处理"), frozenset({"dispatched"}), "in_progress", frozenset({"technician"}),
-                   assignee_only=True),
+        Transition("start", _l("到场处理"), frozenset({"dispatched"}), "in_progress",
+                   frozenset({"technician"}) | DESK, assignee_only=True),
         Transition("reschedule", _l("改约时间"), frozenset({"dispatched"}), "dispatched",
                    DESK | {"technician"}, reason_required=True),
         Transition("suspend", _l("挂起工单"), frozenset({"dispatched", "in_progress"}), "suspended",
@@ -88,6 +100,8 @@ TRANSITIONS = {
 
 #: Kinds the desk may answer itself without dispatching anyone.
 ANSWERABLE_KINDS = frozenset({"consult", "suggestion", "help"})
+#: Kinds whose work is done by maintenance staff; others may go to desk staff too.
+TECHNICAL_KINDS = frozenset({"repair", "paid_service"})
 
 
 def allowed(name: str, state: str) -> bool:

@@ -127,7 +127,7 @@ def test_repair_from_intake_to_callback(new_page, artifacts_dir):
     desk.locator("#new-order").click()
     desk.wait_for_url(re.compile(r"/workorderview/add"))
     choose(desk, "kind", "报修")
-    choose(desk, "severity", "小修")
+    choose(desk, "severity", "小修（报修）/ 轻微（投诉）")
     choose(desk, "repair_scope", "户内")
     choose(desk, "source", "电话")
     pick_household(desk, name[:2], household)

@@ -132,7 +132,11 @@ def test_sla_settings_screens_by_role(app, logged_in):
     assert logged_in("admin1").get("/slapolicyview/list/").status_code == 200
     assert logged_in("frontdesk1").get("/slapolicyview/list/").status_code == 403
     with app.app_context():
+        from app.models.work_orders import WorkCalendar
+
         sc01 = factories.center("SC01").id
+        db.session.query(WorkCalendar).filter_by(center_id=sc01).delete()
+        db.session.commit()
     c = logged_in("center_manager1")
     r = c.post("/workcalendarview/add", data={"center": sc01, "start": "18:00", "end": "09:00",
                                               "weekdays": "01234"}, follow_redirects=True)
@@ -145,6 +149,9 @@ def test_sla_settings_screens_by_role(app, logged_in):
 
         cal = calendar_for(sc01)
         assert str(cal.start) == "08:00:00" and cal.weekdays == frozenset(range(7))
+    again = c.post("/workcalendarview/add", data={"center": sc01, "start": "08:00", "end": "18:00",
+                                                  "weekdays": "01234"}, follow_redirects=True)
+    assert "已设置工作时间" in again.get_data(as_text=True)
 
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"

@@ -338,3 +338,68 @@ def test_a_complaint_that_cannot_be_handled_goes_back_within_half_a_working_day(
     wo.transition(o, "return", actor=as_user("technician1"), reason="非工程问题")
     clock = next(c for c in wo.clock_status(o) if c["clock"] == "return")
     assert clock["due"] == monday_9 + timedelta(hours=4) and clock["met"] is False
+
+
+def test_minor_complaint_reads_as_qingwei_not_xiaoxiu(app, as_user):
+    as_user("frontdesk1")
+    complaint = new_order(kind="complaint", severity="minor", description="楼上噪音")
+    repair = new_order()
+    assert complaint.severity_label == "轻微" and repair.severity_label == "小修"
+
+
+def test_answered_consultation_has_no_missed_dispatch(app, as_user, monkeypatch):
+    """The desk answers 咨询 itself: there is nobody to dispatch to, so no 派工 breach."""
+    desk = as_user("frontdesk1")
+    o = new_order(kind="consult", severity=None, description="停车月卡怎么办")
+    later = o.received_at + timedelta(minutes=20)
+    monkeypatch.setattr(timeutil, "now", lambda: later)
+    wo.transition(o, "answer", actor=desk)
+    clocks = {c["clock"]: c["met"] for c in wo.clock_status(o, later + timedelta(hours=2))}
+    assert "dispatch" not in clocks and clocks["respond"] is True
+    sla_scan.scan(later + timedelta(hours=2))
+    assert db.session.query(SlaAlert).filter_by(order_id=o.id, clock="dispatch").count() == 0
+
+
+def test_rework_keeps_the_first_dispatch_and_completion(app, as_user):
+    """A rework is arranged and completed again without rewriting the original, on-time times."""
+    desk = as_user("frontdesk1")
+    o = new_order()
+    tech = _user(app, "technician1")
+    wo.transition(o, "dispatch", actor=desk, assignee_id=tech.id)
+    wo.transition(o, "start", actor=tech)
+    wo.transition(o, "complete", actor=tech)
+    first_dispatch, first_done = o.dispatched_at, o.completed_at
+    wo.transition(o, "callback", actor=desk, satisfaction="unsatisfied", method="phone", defect=True)
+    wo.transition(o, "dispatch", actor=as_user("supervisor1"), assignee_id=tech.id)
+    wo.transition(o, "start", actor=tech)
+    wo.transition(o, "complete", actor=tech)
+    assert (o.dispatched_at, o.completed_at) == (first_dispatch, first_done)
+    assert o.rework_dispatched_at is not None and o.rework_completed_at is not None
+    clocks = {c["clock"]: c for c in wo.clock_status(o)}
+    assert clocks["complete"]["met"] is True and clocks["rework_arrange"]["met"] is True
+    assert clocks["callback"]["done"] is None       # the rework needs its own callback
+
+
+def test_the_completion_clock_is_paused_while_suspended(app, as_user, monkeypatch):
+    desk = as_user("frontdesk1")
+    o = new_order()
+    tech = _user(app, "technician1")
+    wo.transition(o, "dispatch", actor=desk, assignee_id=tech.id)
+    wo.transition(o, "start", actor=tech)
+    start = timeutil.now()
+    wo.transition(o, "suspend", actor=tech, reason="业主改天", agreed_at=start + timedelta(days=3))
+    two_days_later = start + timedelta(days=2)
+    complete = next(c for c in wo.clock_status(o, two_days_later) if c["clock"] == "complete")
+    assert complete["met"] is None                    # 24 h passed, but the clock is paused
+    sla_scan.scan(two_days_later)
+    assert db.session.query(SlaAlert).filter_by(order_id=o.id, clock="complete", level="breach").count() == 0
+
+
+def test_a_complaint_can_go_to_a_supervisor_but_a_repair_only_to_maintenance(app, as_user):
+    desk = as_user("frontdesk1")
+    complaint = new_order(kind="complaint", severity="important", description="保安态度")
+    wo.transition(complaint, "dispatch", actor=desk, assignee_id=_user(app, "supervisor1").id)
+    assert complaint.assignee_id == _user(app, "supervisor1").id
+    repair = new_order()
+    with pytest.raises(DomainError, match="维修/工程人员"):
+        wo.transition(repair, "dispatch", actor=desk, assignee_id=_user(app, "supervisor1").id)
