@@ -17,6 +17,7 @@ from app.services import sla_scan
 from app.services import work_orders as wo
 from app.services.approvals import NotAllowed, WorkflowError
 from app.services.work_order_kpis import monthly_kpis
+from app.workflows.work_orders import TRANSITIONS
 from tests import factories
 
 
@@ -403,3 +404,40 @@ def test_a_complaint_can_go_to_a_supervisor_but_a_repair_only_to_maintenance(app
     repair = new_order()
     with pytest.raises(DomainError, match="维修/工程人员"):
         wo.transition(repair, "dispatch", actor=desk, assignee_id=_user(app, "supervisor1").id)
+
+
+ALL_STATES = ["accepted", "dispatched", "in_progress", "suspended", "completed", "visited", "rework", "closed"]
+ILLEGAL = [(state, name) for name, t in TRANSITIONS.items() for state in ALL_STATES if state not in t.sources]
+
+
+@pytest.mark.parametrize("state,action", ILLEGAL)
+def test_every_illegal_transition_is_refused(app, as_user, state, action):
+    """The state machine refuses each (state, action) pair it does not define."""
+    admin = as_user("admin1")
+    o = new_order(kind="consult", severity=None) if action == "answer" else new_order()
+    o.status = state
+    db.session.commit()
+    with pytest.raises(WorkflowError, match="不能执行"):
+        wo.transition(o, action, actor=admin, reason="原因", assignee_id=_user(app, "technician1").id,
+                      agreed_at=timeutil.now() + timedelta(hours=2))
+    assert db.session.get(WorkOrder, o.id).status == state
+
+
+WRONG_ROLE = [(name, user) for name, t in TRANSITIONS.items()
+              for user, role in (("cashier1", "cashier"), ("technician1", "technician"), ("frontdesk1", "frontdesk"))
+              if role not in t.roles]
+
+
+@pytest.mark.parametrize("action,username", WRONG_ROLE)
+def test_every_wrong_role_is_refused(app, as_user, action, username):
+    """Each transition refuses every role the data does not grant it."""
+    t = TRANSITIONS[action]
+    as_user("admin1")
+    o = new_order(kind="consult", severity=None) if action == "answer" else new_order()
+    o.status = sorted(t.sources)[0]
+    o.assignee_id = _user(app, "technician1").id
+    db.session.commit()
+    actor = as_user(username)
+    with pytest.raises(NotAllowed):
+        wo.transition(o, action, actor=actor, reason="原因", assignee_id=_user(app, "technician1").id,
+                      agreed_at=timeutil.now() + timedelta(hours=2), satisfaction="satisfied", method="phone")
