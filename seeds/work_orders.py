@@ -18,9 +18,8 @@ Idempotent: a centre that already has any work order is left alone (the
 demo never mixes made-up orders into a register in use); running twice adds
 nothing.
 
-SC02 has no demo technician, and dispatch needs an active technician of the
-order's centre: the seed adds one, `technician_sc02` (password below,
-`TECHNICIAN_SC02_PASSWORD`), bound to SC02, only if missing.
+Dispatch needs an active technician of the order's centre: the seed adds
+`technician2` / `demo-technician` bound to SC02 (like frontdesk2), if missing.
 """
 
 import random
@@ -39,8 +38,8 @@ from app.models.work_orders import WorkOrder
 from app.services import work_orders as service
 
 #: demo login of SC02's technician (demo mode only, like the other demo users)
-TECHNICIAN_SC02 = "technician_sc02"
-TECHNICIAN_SC02_PASSWORD = "Demo-Tech-SC02-2026!"  # demo mode only; the README should list it
+TECHNICIAN_SC02 = "technician2"
+TECHNICIAN_SC02_PASSWORD = "demo-technician"  # noqa: S105 - demo mode only, listed in the README
 
 ORDERS_PER_CENTER = 290  # plus the dozen "right now" scenarios below
 DAYS_BACK = 92
