@@ -61,9 +61,9 @@ def register_views(appbuilder) -> None:
         ApprovalChainView,
         ApprovalInboxView,
         ApprovalView,
-        inbox_context,
     )
     from app.views.audit import AuditLogView
+    from app.views.badges import badge_context
     from app.views.estate import (
         BuildingApi,
         BuildingView,
@@ -74,7 +74,7 @@ def register_views(appbuilder) -> None:
         UnitApi,
         UnitView,
     )
-    from app.views.sla_alerts import SlaAlertView, alert_context
+    from app.views.sla_alerts import SlaAlertView
     from app.views.sla_settings import HolidayView, SlaPolicyView, WorkCalendarView
 
     estate = {"category": ESTATE, "category_label": _l("业户档案"), "category_icon": "fa-building"}
@@ -87,7 +87,6 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(wo.WorkOrderDeskView, "WorkOrderDesk", label=_l("工单台"), icon="fa-desktop", **desk)
     appbuilder.add_link("MyWorkOrders", href="/desk/mine", label=_l("我的工单"), icon="fa-user", **desk)
     appbuilder.add_view(SlaAlertView, "SlaAlerts", label=_l("时限预警"), icon="fa-bell", **desk)
-    current_app.context_processor(alert_context)
     appbuilder.add_view(wo.WorkOrderView, "WorkOrderList", label=_l("全部工单"), icon="fa-list", **desk)
     appbuilder.add_view(wo.WorkOrderKpiView, "WorkOrderKpis", label=_l("月度工单统计"), icon="fa-bar-chart",
                         **desk)
@@ -130,6 +129,6 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(WorkCalendarView, "WorkCalendars", label=_l("服务中心工作时间"), icon="fa-calendar",
                         **system)
     appbuilder.add_view(HolidayView, "Holidays", label=_l("节假日"), icon="fa-calendar-times-o", **system)
-    current_app.context_processor(inbox_context)
+    current_app.context_processor(badge_context)
     for api in (ServiceCenterApi, BuildingApi, UnitApi, HouseholdApi, ApprovalApi):
         appbuilder.add_api(api)

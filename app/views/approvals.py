@@ -279,20 +279,6 @@ class ApprovalApi(ScopedModelRestApi):
         return self._act(pk, approvals.withdraw, comment=comment)
 
 
-def inbox_context() -> dict:
-    """Templates get inbox_count(): the badge next to 待我审批 (cached per request)."""
-
-    def inbox_count() -> int:
-        user = getattr(g, "user", None)
-        if user is None or not getattr(user, "is_authenticated", False):
-            return 0
-        if "_inbox_count" not in g:
-            g._inbox_count = approvals.inbox_count(user)
-        return g._inbox_count
-
-    return {"inbox_count": inbox_count}
-
-
 def _approval_dict(a: Approval) -> dict:
     return {
         "id": a.id,

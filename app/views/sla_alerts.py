@@ -37,16 +37,3 @@ class SlaAlertView(BaseView):
             abort(404)
         return redirect(url_for(".mine"))
 
-
-def alert_context() -> dict:
-    """Templates get sla_alert_count() for the menu badge (cached per request)."""
-
-    def sla_alert_count() -> int:
-        user = getattr(g, "user", None)
-        if user is None or not getattr(user, "is_authenticated", False):
-            return 0
-        if "_sla_alert_count" not in g:
-            g._sla_alert_count = sla_alerts.count_for(user)
-        return g._sla_alert_count
-
-    return {"sla_alert_count": sla_alert_count}

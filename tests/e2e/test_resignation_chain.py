@@ -11,9 +11,9 @@ import re
 from datetime import timedelta
 
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from app import timeutil
+from tests.e2e.helpers import open_menu, sign_in
 
 EMPLOYEE = "张伟"  # SC01-006, 安全员 in the demo data: no login, no other request
 TITLE = f"{EMPLOYEE} 辞职"
@@ -24,21 +24,8 @@ APPROVERS = (
 )
 
 
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", f"demo-{username.rstrip('0123456789')}")
-    page.locator("input[type=submit]").click()
-    try:
-        page.wait_for_url(lambda url: "/login" not in url)
-    except PlaywrightTimeoutError:
-        raise AssertionError(f"{username} not signed in: {page.locator('.alert').all_inner_texts()}") from None
-    expect(page.locator(".navbar")).to_contain_text(username)
 
 
-def open_menu(page: Page, category: str, item: str) -> None:
-    page.locator(".navbar a.dropdown-toggle", has_text=re.compile(rf"^\s*{category}\s*(\d+)?\s*$")).click()
-    page.locator(".navbar ul.dropdown-menu a", has_text=re.compile(rf"^\s*{item}\s*(\d+)?\s*$")).click()
 
 
 def pick_employee(page: Page, name: str) -> None:

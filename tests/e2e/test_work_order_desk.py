@@ -16,7 +16,8 @@ finds its own order as the one row the desk gained, never by position.
 import re
 
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.e2e.helpers import open_menu, sign_in
 
 DESCRIPTION = "卫生间洗手盆下水堵塞，水排不下去（端到端测试）"
 ORDER_LINK = "table.desk-orders a[href*='/workorderview/show/']"
@@ -24,21 +25,8 @@ ORDER_LINK = "table.desk-orders a[href*='/workorderview/show/']"
 
 # -- helpers -------------------------------------------------------------------
 
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", f"demo-{username.rstrip('0123456789')}")
-    page.locator("input[type=submit]").click()
-    try:
-        page.wait_for_url(lambda url: "/login" not in url)
-    except PlaywrightTimeoutError:
-        raise AssertionError(f"{username} not signed in: {page.locator('.alert').all_inner_texts()}") from None
-    expect(page.locator(".navbar")).to_contain_text(username)
 
 
-def open_menu(page: Page, category: str, item: str) -> None:
-    page.locator(".navbar a.dropdown-toggle", has_text=re.compile(rf"^\s*{category}\s*$")).click()
-    page.locator(".navbar ul.dropdown-menu a", has_text=re.compile(rf"^\s*{item}\s*$")).click()
 
 
 def desk_orders(page: Page) -> dict[str, list[str]]:
