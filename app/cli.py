@@ -82,7 +82,7 @@ def personnel_group():
 @with_appcontext
 def apply_leavers_command(day):
     """Daily: employees whose leaving is complete leave on their last working day."""
-    from app.services.personnel import apply_due_leavers
+    from app.services.leaving import apply_due_leavers
 
     count = apply_due_leavers(today=day.date() if day else None)
     click.echo(f"{count} employee(s) left")

@@ -88,6 +88,20 @@ _WORK_ORDER_GRANTS: dict[str, dict[str, frozenset]] = {
 for _role, _grants in _WORK_ORDER_GRANTS.items():
     ROLE_GRANTS[_role].update(_grants)
 
+#: 车位: the front desk rents spaces; cashiers read (车位费), company roles read.
+_PARKING = ("ParkingSpace", "ParkingRental")
+_PARKING_GRANTS: dict[str, dict[str, frozenset]] = {
+    "frontdesk": {r: RW for r in _PARKING},
+    "supervisor": {r: RW for r in _PARKING},
+    "center_manager": {r: RW for r in _PARKING},
+    "cashier": {r: R for r in _PARKING},
+    "gm": {r: RO for r in _PARKING},
+    "finance": {r: RO for r in _PARKING},
+    "auditor": {r: RO for r in _PARKING},
+}
+for _role, _grants in _PARKING_GRANTS.items():
+    ROLE_GRANTS[_role].update(_grants)
+
 # Deciding and withdrawing are writes on "Approval"; which step a role may
 # decide is chain data (app/workflows/chains.py), checked by the service.
 for _role in ("gm", "hr", "finance", "center_manager", "supervisor", "frontdesk", "cashier", "technician"):

@@ -57,3 +57,23 @@ def mask_id_number(value: str | None) -> str | None:
 
 def is_masked(value: str | None) -> bool:
     return bool(value) and MASK_CHAR in value
+
+
+#: 省、自治区、直辖市简称 that open a civil plate (新能源 plates use the same).
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PLATE_ORDINARY = re.compile(rf"^[{_PROVINCES}][A-HJ-NP-Z][A-HJ-NP-Z0-9]{{5}}$")
+# 新能源: small cars D/F (+ letter or digit) then 4 digits; large cars 5 digits then D/F.
+_PLATE_NEW_ENERGY = re.compile(
+    rf"^[{_PROVINCES}][A-HJ-NP-Z](?:[DF][A-HJ-NP-Z0-9]\d{{4}}|\d{{5}}[DF])$"
+)
+
+
+def check_plate(value: str) -> str:
+    """Mainland plate: 粤B12345 (ordinary) or 粤BD12345 / 粤B12345F (新能源).
+
+    Upper-cases and drops spaces, dots and dashes; letters I and O never occur.
+    """
+    plate = re.sub(r"[\s·.\-]", "", value or "").upper()
+    if _PLATE_ORDINARY.match(plate) or _PLATE_NEW_ENERGY.match(plate):
+        return plate
+    raise ValueError(_l("车牌号格式不正确：如 粤B12345，新能源车牌如 粤BD12345 或 粤B12345F（不含字母I和O）"))

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 ESTATE = "Estate"
 WORK_ORDERS = "WorkOrders"
 PERSONNEL = "Personnel"
+PARKING = "Parking"
 APPROVALS = "Approvals"
 SYSTEM = "System"
 
@@ -24,6 +25,10 @@ MENU_RESOURCES = [
     ("WorkOrderList", WORK_ORDERS, "WorkOrder"),
     ("WorkOrderKpis", WORK_ORDERS, "WorkOrderReport"),
     ("WorkOrderSample", WORK_ORDERS, "WorkOrderReport"),
+    ("ParkingRentals", PARKING, "ParkingRental"),
+    ("ParkingExpiring", PARKING, "ParkingRental"),
+    ("ParkingSpaces", PARKING, "ParkingSpace"),
+    ("ParkingOccupancy", PARKING, "ParkingSpace"),
     ("Employees", PERSONNEL, "Employee"),
     # The to-do lists show to those who act on them (转正 proposals, onboarding).
     ("ProbationDue", PERSONNEL, "Appointment"),
@@ -54,6 +59,7 @@ def register_views(appbuilder) -> None:
     from flask import current_app
 
     from app.views import personnel as v
+    from app.views import personnel_api as va
     from app.views import work_orders as wo
     from app.views.approvals import (
         ApprovalApi,
@@ -93,6 +99,18 @@ def register_views(appbuilder) -> None:
     appbuilder.add_link("WorkOrderSample", href="/workorderkpi/sample", label=_l("每周抽查回访"),
                         icon="fa-random", **desk)
     appbuilder.add_api(wo.WorkOrderApi)
+    # 车位: rentals first (the desk's daily work), the expiring list, spaces, occupancy.
+    from app.views import parking as pk
+
+    park = {"category": PARKING, "category_label": _l("车位"), "category_icon": "fa-car"}
+    appbuilder.add_view(pk.ParkingRentalView, "ParkingRentals", label=_l("车位租用"), icon="fa-key", **park)
+    appbuilder.add_link("ParkingExpiring", href="/parkingrentalview/expiring/", label=_l("即将到期"),
+                        icon="fa-hourglass-end", **park)
+    appbuilder.add_view(pk.ParkingSpaceView, "ParkingSpaces", label=_l("车位"), icon="fa-car", **park)
+    appbuilder.add_link("ParkingOccupancy", href="/parkingspaceview/occupancy/", label=_l("车位使用率"),
+                        icon="fa-pie-chart", **park)
+    appbuilder.add_api(pk.ParkingSpaceApi)
+    appbuilder.add_api(pk.ParkingRentalApi)
     # 人事: roster, HR records, requests with approval chains, two to-do lists.
     cat = {"category": PERSONNEL, "category_label": _l("人事"), "category_icon": "fa-id-card-o"}
     appbuilder.add_view(v.EmployeeView, "Employees", label=_l("员工花名册"), icon="fa-address-book-o", **cat)
@@ -114,7 +132,7 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(v.RewardPenaltyView, "RewardPenalties", label=_l("奖罚通知"), icon="fa-bullhorn", **cat)
     appbuilder.add_view(v.DepartmentView, "Departments", label=_l("部门"), icon="fa-sitemap", **cat)
     appbuilder.add_view(v.PositionView, "Positions", label=_l("岗位"), icon="fa-briefcase", **cat)
-    for api in (v.EmployeeApi, v.RequisitionApi, v.AppointmentApi, v.ResignationApi, v.LeaveApi):
+    for api in (va.EmployeeApi, va.RequisitionApi, va.AppointmentApi, va.ResignationApi, va.LeaveApi):
         appbuilder.add_api(api)
     approvals = {"category": APPROVALS, "category_label": _l("审批"), "category_icon": "fa-check-square-o"}
     appbuilder.add_view(ApprovalInboxView, "ApprovalInbox", label=_l("待我审批"), icon="fa-inbox", **approvals)

@@ -1,8 +1,8 @@
-"""人事 screens and REST resources: roster, HR records and the requests
-that go through an approval chain.
+"""人事 screens: roster, HR records and the requests that go through an
+approval chain (their REST resources are in app/views/personnel_api.py).
 
 Views only declare: columns, labels, pickers, and buttons that call one
-service function (app/services/personnel.py, app/services/approvals.py) and
+service function (app/services/personnel.py, hiring.py, approvals.py) and
 show its message. Approvable requests get a 提交审批 button and their chain
 on the detail page; the resignation and appointment pages print as the paper
 forms (员工离职申请表 / 职务任免及工资审批表, app/static/css/print.css).
@@ -10,18 +10,12 @@ forms (员工离职申请表 / 职务任免及工资审批表, app/static/css/pr
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.api import expose as api_expose
-from flask_appbuilder.api import protect, safe
-from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.fieldwidgets import DatePickerWidget, Select2Widget
 from flask_appbuilder.forms import DynamicForm
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields as ma_fields
-from marshmallow.validate import OneOf
-from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length
 
 from app import timeutil
 from app.errors import DomainError
@@ -49,114 +43,24 @@ from app.models.personnel import (
     SalarySettlement,
 )
 from app.security import METHOD_PERMISSIONS, READ, ROLES, WRITE
-from app.services import approvals, personnel
+from app.services import approvals, hiring, personnel
 from app.services.records import scoped_select
 from app.validators import check_id_number, check_phone
 from app.views.approvals import _can_decide
-from app.views.base import ScopedModelRestApi, ScopedModelView, interface, masked_unless_privileged
-from app.views.fields import SearchSelectField, api_check, wtf_check
+from app.views.base import ScopedModelView, interface
+from app.views.fields import wtf_check
+from app.views.personnel_columns import (
+    CHECK_ITEMS,
+    FORMATTERS,
+    LABELS,
+    approved_requisitions,
+    employee_picker,
+    enum_label,
+    query_select,
+    resignation_picker,
+    select_field,
+)
 from app.workflows.chains import EVENT_LABELS, STATUS_LABELS
-
-LABELS = {
-    "id": _l("编号"), "name": _l("名称"), "note": _l("备注"), "notes": _l("备注"),
-    "center": _l("服务中心"), "center_id": _l("服务中心"),
-    "department": _l("部门"), "department_id": _l("部门"),
-    "position": _l("岗位"), "position_id": _l("岗位"), "level": _l("级别"),
-    "employee": _l("员工"), "employee_id": _l("员工"), "employee_no": _l("工号"),
-    "gender": _l("性别"), "id_number": _l("身份证号"), "phone": _l("电话"),
-    "salary_grade": _l("工资等级"), "hire_date": _l("入职日期"), "probation_months": _l("试用期(月)"),
-    "regular_date": _l("转正日期"), "status": _l("状态"), "last_change_date": _l("上次调整日期"),
-    "left_date": _l("离职日期"), "user": _l("登录账号"),
-    "employee.department": _l("部门"), "employee.position": _l("岗位"),
-    "employee.level": _l("级别"), "employee.hire_date": _l("入职日期"),
-    "headcount": _l("需求人数"), "required_by": _l("需到岗日期"), "reason": _l("原因"),
-    "applied_on": _l("申请日期"), "interview_notes": _l("面试记录"), "decision": _l("录用结果"),
-    "requisition": _l("人员需求"),
-    "notice_issued": _l("上岗通知"), "badge_issued": _l("工牌"), "attendance_card_issued": _l("考勤卡"),
-    "items_issued": _l("物品领用"), "training_due": _l("培训截止日期"), "training_done_on": _l("培训完成日期"),
-    "kind": _l("类型"), "old_position": _l("原岗位"), "new_position": _l("新岗位"),
-    "new_position_id": _l("新岗位"), "old_level": _l("原级别"), "new_level": _l("新级别"),
-    "old_salary_grade": _l("原工资等级"), "new_salary_grade": _l("新工资等级"),
-    "effective_date": _l("生效日期"), "special_approval": _l("总经理特批"),
-    "notice_date": _l("提出日期"), "last_day": _l("最后工作日"), "dismissal_reason": _l("辞退原因"),
-    "notice_override": _l("提前期特批"), "completed_on": _l("离职办结日期"),
-    "resignation": _l("离职申请"), "resignation_id": _l("离职申请"),
-    "work_handover": _l("工作交接"), "public_funds": _l("公款"), "office_supplies": _l("办公用品"),
-    "badge_cards": _l("工作证/工牌/出入卡"), "uniform": _l("工作服"), "dorm_checkout": _l("宿舍退房"),
-    "work_days": _l("出勤天数"), "base_pay": _l("基本工资"), "overtime_pay": _l("加班工资"),
-    "deductions": _l("扣款"), "total": _l("实发合计"),
-    "start_date": _l("开始日期"), "end_date": _l("结束日期"), "days": _l("天数"),
-    "amount": _l("金额"), "issued_on": _l("通知日期"), "approval_id": _l("审批编号"),
-    "created_on": _l("创建时间"), "changed_on": _l("修改时间"),
-}
-CHECK_ITEMS = list(HandoverChecklist.ITEMS)
-
-
-def _enum(mapping):
-    return lambda value: "" if value is None else str(mapping.get(value, value))
-
-
-def _yes_no(value):
-    return _("是") if value else _("否")
-
-
-def _select(label, mapping, optional=False):
-    """A Select2 of an enum's codes, showing their labels; optional ones store NULL."""
-    choices = [("", "—"), *mapping.items()] if optional else list(mapping.items())
-    return SelectField(
-        label, choices=choices, widget=Select2Widget(),
-        coerce=(lambda v: v or None) if optional else str,
-        validators=[Optional()] if optional else [DataRequired()],
-    )
-
-
-def _query_select(label, query_func, get_label=str, **kwargs):
-    """A Select2 of a short list of rows (the query is the caller's, already scoped)."""
-    return QuerySelectField(label, query_func=query_func, get_pk_func=lambda row: row.id, get_label=get_label,
-                            widget=Select2Widget(), **kwargs)
-
-
-def _employee_picker():
-    return SearchSelectField(_l("员工"), model=Employee, endpoint="EmployeeView.lookup", required=True)
-
-
-def _resignation_picker(states, record):
-    """Resignations of the user's centres in `states`, leaving not complete, without a
-    `record` (checklist / settlement) yet: a short list; the service re-checks the choice."""
-
-    def open_resignations():
-        taken = select(record.resignation_id).where(record.deleted_on.is_(None))
-        stmt = scoped_select(Resignation).where(
-            Resignation.status.in_(states), Resignation.completed_on.is_(None), Resignation.id.not_in(taken))
-        return db.session.scalars(stmt.order_by(Resignation.last_day)).unique().all()
-
-    return _query_select(_l("离职申请"), open_resignations, get_label=lambda r: r.approval_title(),
-                         validators=[DataRequired()])
-
-
-def _approved_requisitions():
-    return db.session.scalars(scoped_select(Requisition).where(Requisition.status == "approved")).unique().all()
-
-
-def _blank(value):
-    return "" if value is None else value
-
-
-#: Nullable columns show empty, not "None".
-_NULLABLE = ("regular_date", "last_change_date", "left_date", "salary_grade", "user", "note", "notes",
-             "required_by", "requisition", "interview_notes", "items_issued", "training_due", "training_done_on",
-             "old_position", "new_position", "old_salary_grade", "new_salary_grade", "effective_date",
-             "completed_on", "work_days", "amount", "phone", "department", "position", "reason",
-             "employee.department", "employee.position", "created_on", "changed_on")
-
-FORMATTERS = {
-    **dict.fromkeys(_NULLABLE, _blank),
-    "gender": _enum(GENDERS), "level": _enum(LEVELS), "old_level": _enum(LEVELS), "new_level": _enum(LEVELS),
-    "employee.level": _enum(LEVELS), "status": _enum(STATUS_LABELS), "dismissal_reason": _enum(DISMISSAL_REASONS),
-    "decision": _enum(APPLICANT_DECISIONS), "id_number": lambda v: _blank(masked_unless_privileged(v)),
-    **{c: _yes_no for c in (*CHECK_ITEMS, "notice_issued", "badge_issued", "attendance_card_issued",
-                            "special_approval", "notice_override")},
-}
 
 
 class PersonnelView(ScopedModelView):
@@ -197,7 +101,7 @@ class PositionView(PersonnelView):
     order_columns = ["name", "level"]
     base_order = ("name", "asc")
     lookup_columns = ["name"]
-    add_form_extra_fields = edit_form_extra_fields = {"level": _select(_l("级别"), LEVELS)}
+    add_form_extra_fields = edit_form_extra_fields = {"level": select_field(_l("级别"), LEVELS)}
     search_form_extra_fields = add_form_extra_fields
 
 
@@ -227,20 +131,20 @@ class EmployeeView(PersonnelView):
         "user": _l("该员工的系统登录账号：本人相关的申请不能由本人审批"),
     }
     _extra = {
-        "gender": _select(_l("性别"), GENDERS),
-        "level": _select(_l("级别"), LEVELS),
-        "status": _select(_l("状态"), EMPLOYEE_STATUS, optional=True),
+        "gender": select_field(_l("性别"), GENDERS),
+        "level": select_field(_l("级别"), LEVELS),
+        "status": select_field(_l("状态"), EMPLOYEE_STATUS, optional=True),
     }
     add_form_extra_fields = edit_form_extra_fields = {"gender": _extra["gender"], "level": _extra["level"]}
     search_form_extra_fields = _extra
-    formatters_columns = {**FORMATTERS, "status": _enum(EMPLOYEE_STATUS)}
+    formatters_columns = {**FORMATTERS, "status": enum_label(EMPLOYEE_STATUS)}
 
     @expose("/probation_due/")
     @has_access
     def probation_due(self):
         """试用期到期: employees whose regular date falls within the next 30 days."""
         return self.render_template("personnel/probation_due.html", title=_("试用期到期（30天内）"),
-                                    rows=personnel.probation_due(within_days=30), levels=LEVELS)
+                                    rows=hiring.probation_due(within_days=30), levels=LEVELS)
 
 
 class ApprovableView(PersonnelView):
@@ -278,7 +182,7 @@ class ApprovableView(PersonnelView):
         return redirect(url_for(".show", pk=pk))
 
 
-_REQUEST_SEARCH = {"status": _select(_l("状态"), STATUS_LABELS, optional=True)}
+_REQUEST_SEARCH = {"status": select_field(_l("状态"), STATUS_LABELS, optional=True)}
 
 
 class RequisitionView(ApprovableView):
@@ -306,18 +210,18 @@ class ApplicantView(PersonnelView):
                                   "applied_on", "interview_notes", "decision"]
     search_columns = ["name", "phone", "center", "position", "decision", "applied_on"]
     order_columns = ["name", "applied_on", "decision"]
-    formatters_columns = {**FORMATTERS, "gender": _enum(GENDERS),
+    formatters_columns = {**FORMATTERS, "gender": enum_label(GENDERS),
                           "requisition": lambda r: r.approval_title() if r else ""}
     validators_columns = {"phone": [wtf_check(check_phone)], "id_number": [wtf_check(check_id_number)]}
     description_columns = {"decision": _l("录用请在详情页点击“录用”，由系统建立员工档案")}
     _decision = {k: v for k, v in APPLICANT_DECISIONS.items() if k != "hired"}
     add_form_extra_fields = edit_form_extra_fields = {
-        "gender": _select(_l("性别"), GENDERS),
-        "decision": _select(_l("录用结果"), _decision),
-        "requisition": _query_select(_l("人员需求"), _approved_requisitions, get_label=lambda r: r.approval_title(),
-                                     allow_blank=True),
+        "gender": select_field(_l("性别"), GENDERS),
+        "decision": select_field(_l("录用结果"), _decision),
+        "requisition": query_select(_l("人员需求"), approved_requisitions, get_label=lambda r: r.approval_title(),
+                                    allow_blank=True),
     }
-    search_form_extra_fields = {"decision": _select(_l("录用结果"), APPLICANT_DECISIONS, optional=True)}
+    search_form_extra_fields = {"decision": select_field(_l("录用结果"), APPLICANT_DECISIONS, optional=True)}
 
     @expose("/show/<pk>")
     @has_access
@@ -329,7 +233,7 @@ class ApplicantView(PersonnelView):
     @expose("/hire/<int:pk>", methods=["GET", "POST"])
     @has_access
     def hire(self, pk):
-        """录用: the hiring form; personnel.hire_applicant creates the employee."""
+        """录用: the hiring form; hiring.hire_applicant creates the employee."""
         applicant = self.datamodel.get(pk)
         if applicant is None:
             abort(404)
@@ -338,7 +242,7 @@ class ApplicantView(PersonnelView):
                         department=position.department if position else None)
         if form.validate_on_submit():
             try:
-                employee = personnel.hire_applicant(
+                employee = hiring.hire_applicant(
                     applicant, employee_no=form.employee_no.data.strip(), hire_date=form.hire_date.data,
                     department=form.department.data, position=form.position.data, level=form.level.data,
                     actor=g.user,
@@ -355,9 +259,9 @@ class ApplicantView(PersonnelView):
 class HireForm(DynamicForm):
     employee_no = StringField(_l("工号"), validators=[DataRequired(), Length(max=20)])
     hire_date = DateField(_l("入职日期"), widget=DatePickerWidget(), validators=[DataRequired()])
-    department = _query_select(_l("部门"), lambda: db.session.scalars(
+    department = query_select(_l("部门"), lambda: db.session.scalars(
         scoped_select(Department).order_by(Department.name)).all(), validators=[DataRequired()])
-    position = _query_select(_l("岗位"), lambda: db.session.scalars(
+    position = query_select(_l("岗位"), lambda: db.session.scalars(
         scoped_select(Position).order_by(Position.name)).all(), validators=[DataRequired()])
     level = SelectField(_l("级别"), choices=list(LEVELS.items()), widget=Select2Widget(),
                         validators=[DataRequired()])
@@ -377,14 +281,14 @@ class OnboardingView(PersonnelView):
     search_columns = ["center", "training_due", "training_done_on"]
     order_columns = ["training_due", "training_done_on"]
     description_columns = {"training_due": _l("入职后一个月内完成入职培训")}
-    add_form_extra_fields = {"employee": _employee_picker()}
+    add_form_extra_fields = {"employee": employee_picker()}
 
     @expose("/training_overdue/")
     @has_access
     def training_overdue(self):
         """入职培训逾期: onboarding training not done by its due date."""
         return self.render_template("personnel/training_overdue.html", title=_("入职培训逾期"),
-                                    rows=personnel.training_overdue())
+                                    rows=hiring.training_overdue())
 
 
 class AppointmentView(ApprovableView):
@@ -402,12 +306,12 @@ class AppointmentView(ApprovableView):
     edit_columns = add_columns[1:]
     search_columns = ["center", "kind", "status", "effective_date"]
     order_columns = ["kind", "status", "effective_date"]
-    formatters_columns = {**FORMATTERS, "kind": _enum(APPOINTMENT_KINDS)}
-    _extra = {"kind": _select(_l("任免类型"), APPOINTMENT_KINDS),
-              "new_level": _select(_l("新级别"), LEVELS, optional=True)}
-    add_form_extra_fields = {"employee": _employee_picker(), **_extra}
+    formatters_columns = {**FORMATTERS, "kind": enum_label(APPOINTMENT_KINDS)}
+    _extra = {"kind": select_field(_l("任免类型"), APPOINTMENT_KINDS),
+              "new_level": select_field(_l("新级别"), LEVELS, optional=True)}
+    add_form_extra_fields = {"employee": employee_picker(), **_extra}
     edit_form_extra_fields = _extra
-    search_form_extra_fields = {**_REQUEST_SEARCH, "kind": _select(_l("任免类型"), APPOINTMENT_KINDS, True)}
+    search_form_extra_fields = {**_REQUEST_SEARCH, "kind": select_field(_l("任免类型"), APPOINTMENT_KINDS, True)}
 
 
 class ResignationView(ApprovableView):
@@ -424,16 +328,16 @@ class ResignationView(ApprovableView):
     edit_columns = add_columns[1:]
     search_columns = ["center", "kind", "status", "notice_date", "last_day"]
     order_columns = ["notice_date", "last_day", "status"]
-    formatters_columns = {**FORMATTERS, "kind": _enum(RESIGNATION_KINDS)}
+    formatters_columns = {**FORMATTERS, "kind": enum_label(RESIGNATION_KINDS)}
     description_columns = {
         "last_day": _l("辞职提前期：主管级及以上30天，主管级以下20天，安全员/保洁15天"),
         "dismissal_reason": _l("辞退时必填"),
     }
-    _extra = {"kind": _select(_l("离职类型"), RESIGNATION_KINDS),
-              "dismissal_reason": _select(_l("辞退原因"), DISMISSAL_REASONS, optional=True)}
-    add_form_extra_fields = {"employee": _employee_picker(), **_extra}
+    _extra = {"kind": select_field(_l("离职类型"), RESIGNATION_KINDS),
+              "dismissal_reason": select_field(_l("辞退原因"), DISMISSAL_REASONS, optional=True)}
+    add_form_extra_fields = {"employee": employee_picker(), **_extra}
     edit_form_extra_fields = _extra
-    search_form_extra_fields = {**_REQUEST_SEARCH, "kind": _select(_l("离职类型"), RESIGNATION_KINDS, True)}
+    search_form_extra_fields = {**_REQUEST_SEARCH, "kind": select_field(_l("离职类型"), RESIGNATION_KINDS, True)}
 
 
 class HandoverChecklistView(PersonnelView):
@@ -446,7 +350,7 @@ class HandoverChecklistView(PersonnelView):
     edit_columns = [*CHECK_ITEMS, "notes"]
     search_columns = ["center", *CHECK_ITEMS]
     formatters_columns = {**FORMATTERS, "resignation": lambda r: r.approval_title() if r else ""}
-    add_form_extra_fields = {"resignation": _resignation_picker(("pending", "approved"), HandoverChecklist)}
+    add_form_extra_fields = {"resignation": resignation_picker(("pending", "approved"), HandoverChecklist)}
 
 
 class SalarySettlementView(ApprovableView):
@@ -461,7 +365,7 @@ class SalarySettlementView(ApprovableView):
     order_columns = ["total", "status"]
     formatters_columns = {**FORMATTERS, "resignation": lambda r: r.approval_title() if r else ""}
     description_columns = {"deductions": _l("实发合计 = 基本工资 + 加班工资 − 扣款，由系统计算")}
-    add_form_extra_fields = {"resignation": _resignation_picker(("approved",), SalarySettlement)}
+    add_form_extra_fields = {"resignation": resignation_picker(("approved",), SalarySettlement)}
     search_form_extra_fields = _REQUEST_SEARCH
 
 
@@ -476,12 +380,12 @@ class LeaveView(ApprovableView):
     edit_columns = add_columns[1:]
     search_columns = ["center", "kind", "status", "start_date"]
     order_columns = ["start_date", "days", "status"]
-    formatters_columns = {**FORMATTERS, "kind": _enum(LEAVE_KINDS)}
+    formatters_columns = {**FORMATTERS, "kind": enum_label(LEAVE_KINDS)}
     description_columns = {"days": _l("以半天为单位；1天及以内由客服主管审批，1天以上由服务中心经理审批")}
-    _extra = {"kind": _select(_l("请假类别"), LEAVE_KINDS)}
-    add_form_extra_fields = {"employee": _employee_picker(), **_extra}
+    _extra = {"kind": select_field(_l("请假类别"), LEAVE_KINDS)}
+    add_form_extra_fields = {"employee": employee_picker(), **_extra}
     edit_form_extra_fields = _extra
-    search_form_extra_fields = {**_REQUEST_SEARCH, "kind": _select(_l("请假类别"), LEAVE_KINDS, True)}
+    search_form_extra_fields = {**_REQUEST_SEARCH, "kind": select_field(_l("请假类别"), LEAVE_KINDS, True)}
 
 
 class RewardPenaltyView(PersonnelView):
@@ -495,123 +399,7 @@ class RewardPenaltyView(PersonnelView):
     edit_columns = add_columns[1:]
     search_columns = ["center", "kind", "issued_on"]
     order_columns = ["issued_on", "amount"]
-    formatters_columns = {**FORMATTERS, "kind": _enum(personnel.REWARD_KINDS)}
-    _extra = {"kind": _select(_l("奖/罚"), personnel.REWARD_KINDS)}
-    add_form_extra_fields = {"employee": _employee_picker(), **_extra}
+    formatters_columns = {**FORMATTERS, "kind": enum_label(personnel.REWARD_KINDS)}
+    _extra = {"kind": select_field(_l("奖/罚"), personnel.REWARD_KINDS)}
+    add_form_extra_fields = {"employee": employee_picker(), **_extra}
     edit_form_extra_fields = search_form_extra_fields = _extra
-
-
-# -- REST resources (DESIGN.md "Interfaces": stable field names) --------------
-
-class PersonnelApi(ScopedModelRestApi):
-    service = personnel
-    label_columns = LABELS
-
-    def _init_model_schemas(self):
-        """FAB leaves `<relation>_id` columns untyped (marshmallow "Inferred", never
-        null): declare them as integers, nullable where the column is, so a PUT of an
-        employee without a department works and "abc" is a 400, not a lookup."""
-        super()._init_model_schemas()
-        self.add_model_schema = self._typed_keys(self.add_model_schema, add=True)
-        self.edit_model_schema = self._typed_keys(self.edit_model_schema, add=False)
-
-    def _typed_keys(self, schema, add):
-        columns = self.datamodel.obj.__table__.columns
-        declared = {
-            name: ma_fields.Integer(allow_none=columns[name].nullable, required=add and not columns[name].nullable)
-            for name, field in schema.fields.items() if isinstance(field, ma_fields.Inferred) and name in columns
-        }
-        return type(type(schema).__name__, (type(schema),), declared)() if declared else schema
-
-
-class SubmitApi(PersonnelApi):
-    """A request resource with `POST /<id>/submit` (body {"comment": ...})."""
-
-    method_permission_name = {**METHOD_PERMISSIONS, "submit": WRITE}
-
-    @api_expose("/<int:pk>/submit", methods=["POST"])
-    @protect()
-    @safe
-    def submit(self, pk):
-        """Start the approval chain of a draft or returned request."""
-        item = self.datamodel.get(pk)
-        if item is None:
-            return self.response_404()
-        body = request.get_json(silent=True) or {}
-        try:
-            approvals.submit(item, actor=g.user, comment=str(body.get("comment") or "")[:2000])
-        except DomainError as e:
-            db.session.rollback()
-            return self._refusal(e)
-        result = self.show_model_schema.dump(self.datamodel.get(pk))
-        self._mask(result)
-        return self.response(200, id=pk, result=result)
-
-
-_REQUEST_READONLY = ["status", "approval_id"]
-
-
-class EmployeeApi(PersonnelApi):
-    resource_name = "employee"
-    datamodel = interface(Employee)
-    class_permission_name = "Employee"
-    add_columns = edit_columns = [
-        "center_id", "employee_no", "name", "gender", "level", "department_id", "position_id", "salary_grade",
-        "hire_date", "probation_months", "phone", "id_number", "note",
-    ]
-    list_columns = show_columns = ["id", *add_columns, "regular_date", "status", "last_change_date", "left_date"]
-    order_columns = ["id", "employee_no", "name", "hire_date"]
-    search_columns = ["center_id", "employee_no", "name", "level", "status", "department_id", "position_id"]
-    mask_columns = ("id_number",)
-    validators_columns = {
-        "phone": api_check(check_phone), "id_number": api_check(check_id_number),
-        "gender": OneOf(list(GENDERS)), "level": OneOf(list(LEVELS)),
-    }
-
-
-class RequisitionApi(SubmitApi):
-    resource_name = "requisition"
-    datamodel = interface(Requisition)
-    class_permission_name = "Requisition"
-    add_columns = edit_columns = ["center_id", "department_id", "position_id", "headcount", "required_by", "reason"]
-    list_columns = show_columns = ["id", *add_columns, *_REQUEST_READONLY]
-    order_columns = ["id", "required_by"]
-    search_columns = ["center_id", "status", "department_id", "position_id"]
-
-
-class AppointmentApi(SubmitApi):
-    resource_name = "appointment"
-    datamodel = interface(Appointment)
-    class_permission_name = "Appointment"
-    add_columns = edit_columns = ["employee_id", "kind", "new_position_id", "new_level", "new_salary_grade",
-                                  "reason"]
-    list_columns = show_columns = [
-        "id", "center_id", *add_columns, "old_position_id", "old_level", "old_salary_grade", *_REQUEST_READONLY,
-        "special_approval", "effective_date",
-    ]
-    order_columns = ["id", "effective_date"]
-    search_columns = ["center_id", "employee_id", "kind", "status"]
-    validators_columns = {"kind": OneOf(list(APPOINTMENT_KINDS)), "new_level": OneOf(list(LEVELS))}
-
-
-class ResignationApi(SubmitApi):
-    resource_name = "resignation"
-    datamodel = interface(Resignation)
-    class_permission_name = "Resignation"
-    add_columns = edit_columns = ["employee_id", "kind", "notice_date", "last_day", "reason", "dismissal_reason"]
-    list_columns = show_columns = ["id", "center_id", *add_columns, "notice_override", *_REQUEST_READONLY,
-                                   "completed_on"]
-    order_columns = ["id", "notice_date", "last_day"]
-    search_columns = ["center_id", "employee_id", "kind", "status"]
-    validators_columns = {"kind": OneOf(list(RESIGNATION_KINDS)), "dismissal_reason": OneOf(list(DISMISSAL_REASONS))}
-
-
-class LeaveApi(SubmitApi):
-    resource_name = "leave"
-    datamodel = interface(Leave)
-    class_permission_name = "Leave"
-    add_columns = edit_columns = ["employee_id", "kind", "start_date", "end_date", "days", "reason"]
-    list_columns = show_columns = ["id", "center_id", *add_columns, *_REQUEST_READONLY]
-    order_columns = ["id", "start_date"]
-    search_columns = ["center_id", "employee_id", "kind", "status"]
-    validators_columns = {"kind": OneOf(list(LEAVE_KINDS))}

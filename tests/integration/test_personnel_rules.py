@@ -29,7 +29,7 @@ from app.models.personnel import (
     RewardPenalty,
     SalarySettlement,
 )
-from app.services import approvals, personnel
+from app.services import approvals, hiring, leaving, personnel
 from tests import factories
 from tests import personnel_factories as pf
 
@@ -209,13 +209,13 @@ def test_future_last_day_is_applied_by_the_daily_job(app, api):
     with app.app_context():
         res, emp = _leaving_state(ids)
         assert res.completed_on == today and emp.status == "regular" and emp.user.active is True
-        assert personnel.apply_due_leavers(today=last_day - timedelta(days=1)) >= 0
+        assert leaving.apply_due_leavers(today=last_day - timedelta(days=1)) >= 0
         res, emp = _leaving_state(ids)
         assert emp.status == "regular"
-        assert personnel.apply_due_leavers(today=last_day) >= 1
+        assert leaving.apply_due_leavers(today=last_day) >= 1
         res, emp = _leaving_state(ids)
         assert emp.status == "left" and emp.left_date == last_day and emp.user.active is False
-        assert personnel.apply_due_leavers(today=last_day) == 0           # idempotent
+        assert leaving.apply_due_leavers(today=last_day) == 0             # idempotent
 
 
 def test_apply_leavers_cli(app, api):
@@ -288,10 +288,10 @@ def test_probation_list_within_thirty_days(app):
         later = pf.employee(status="probation", hire_date=date(2026, 4, 20)).id       # regular 7-21
         regular = pf.employee(status="regular", hire_date=date(2026, 3, 15)).id
         other_centre = pf.employee("SC02", status="probation", hire_date=date(2026, 3, 15)).id
-        due = [e.id for e in personnel.probation_due(30, today=date(2026, 6, 1))]
+        due = [e.id for e in hiring.probation_due(30, today=date(2026, 6, 1))]
         assert soon in due and other_centre in due and later not in due and regular not in due
         with acting(app, "supervisor1"):
-            scoped = [e.id for e in personnel.probation_due(30, today=date(2026, 6, 1))]
+            scoped = [e.id for e in hiring.probation_due(30, today=date(2026, 6, 1))]
         assert soon in scoped and other_centre not in scoped
 
 
@@ -332,8 +332,8 @@ def test_hiring_creates_the_employee_and_onboarding_training_within_a_month(app)
         a = pf.applicant(id_number=factories.valid_id_number())
         dep, pos = pf.department(), pf.position("staff")
         with acting(app, "hr1") as hr:
-            emp = personnel.hire_applicant(a, employee_no=factories.unique("H"), hire_date=date(2026, 3, 15),
-                                           department=dep, position=pos.id, level="staff", actor=hr)
+            emp = hiring.hire_applicant(a, employee_no=factories.unique("H"), hire_date=date(2026, 3, 15),
+                                        department=dep, position=pos.id, level="staff", actor=hr)
         assert (emp.status, emp.probation_months, emp.regular_date) == ("probation", 3, date(2026, 6, 16))
         assert emp.center_id == a.center_id and emp.name == a.name and emp.position_id == pos.id
         ob = db.session.scalars(select(Onboarding).filter_by(employee_id=emp.id)).one()
@@ -341,18 +341,18 @@ def test_hiring_creates_the_employee_and_onboarding_training_within_a_month(app)
         a = db.session.get(Applicant, a.id)
         assert a.decision == "hired" and a.employee_id == emp.id
         with pytest.raises(Conflict, match="已有录用结论"):
-            personnel.hire_applicant(a, employee_no=factories.unique("H"), hire_date=date(2026, 3, 15),
-                                     department=dep, position=pos, actor=None)
+            hiring.hire_applicant(a, employee_no=factories.unique("H"), hire_date=date(2026, 3, 15),
+                                  department=dep, position=pos, actor=None)
         other = pf.applicant()
         other.decision = "hired"
         with pytest.raises(DomainError, match="请通过“录用”操作"):
             personnel.before_save(other)
         db.session.rollback()
-        assert ob.id in [o.id for o in personnel.training_overdue(today=date(2026, 4, 16))]
-        assert ob.id not in [o.id for o in personnel.training_overdue(today=date(2026, 4, 15))]
+        assert ob.id in [o.id for o in hiring.training_overdue(today=date(2026, 4, 16))]
+        assert ob.id not in [o.id for o in hiring.training_overdue(today=date(2026, 4, 15))]
         ob.training_done_on = date(2026, 4, 10)
         db.session.commit()
-        assert ob.id not in [o.id for o in personnel.training_overdue(today=date(2026, 5, 1))]
+        assert ob.id not in [o.id for o in hiring.training_overdue(today=date(2026, 5, 1))]
 
 
 def test_regularize_takes_effect_on_the_approval_date(app, api, approval_day):
