@@ -103,6 +103,20 @@ def sla_scan_command():
     click.echo("sla scan: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
 
 
+@click.group("parking")
+def parking_group():
+    """Parking jobs (车位)."""
+
+
+@parking_group.command("refresh")
+@with_appcontext
+def parking_refresh_command():
+    """Daily: spaces whose rental starts or ends today change status (已出租 / 空闲)."""
+    from app.services.parking import refresh_all_spaces
+
+    click.echo(f"{refresh_all_spaces()} space(s) changed")
+
+
 def _sync_roles_after_upgrade() -> None:
     """`flask db upgrade` also re-applies the role table (DESIGN: on upgrade)."""
     upgrade = db_group.commands.get("upgrade")
@@ -128,4 +142,5 @@ def register(app) -> None:
     app.cli.add_command(approval_group)
     app.cli.add_command(personnel_group)
     app.cli.add_command(sla_group)
+    app.cli.add_command(parking_group)
     _sync_roles_after_upgrade()

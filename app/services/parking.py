@@ -242,6 +242,18 @@ def refresh_space_status(space: ParkingSpace, today: date | None = None) -> None
         space.status = "available"
 
 
+def refresh_all_spaces(today: date | None = None) -> int:
+    """Daily job: a rental that starts (or ends) today flips its space's status.
+    Returns how many spaces changed."""
+    changed = 0
+    for space in db.session.scalars(select(ParkingSpace).where(ParkingSpace.deleted_on.is_(None))):
+        before = space.status
+        refresh_space_status(space, today)
+        changed += space.status != before
+    db.session.commit()
+    return changed
+
+
 def _covering(space_id, day: date):
     return db.session.scalars(select(ParkingRental.id).where(
         ParkingRental.space_id == space_id, ParkingRental.deleted_on.is_(None),

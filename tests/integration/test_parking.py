@@ -348,3 +348,18 @@ def test_monthly_parking_charges_seam(app, occ_center):
 def test_desk_screens_render_in_chinese(app, logged_in, url):
     r = logged_in("frontdesk1").get(url)
     assert r.status_code == 200 and ("车位" in r.get_data(as_text=True))
+
+
+def test_daily_refresh_flips_a_space_when_its_future_rental_starts(app, api, spot):
+    """A rental booked ahead marks its space 已出租 on its first day (`flask parking refresh`)."""
+    space_id, household_id = spot
+    start = date.today() + timedelta(days=3)
+    r = api("frontdesk1").post("/api/v1/parkingrental/", json=rental_json(
+        space_id, household_id, start.isoformat(), (start + timedelta(days=30)).isoformat()))
+    assert r.status_code == 201, r.json
+    with app.app_context():
+        assert db.session.get(ParkingSpace, space_id).status == "available"
+        parking.refresh_all_spaces(today=start)
+        assert db.session.get(ParkingSpace, space_id).status == "rented"
+    out = app.test_cli_runner().invoke(args=["parking", "refresh"])
+    assert out.exit_code == 0 and "space(s) changed" in out.output
