@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
 from app import timeutil
 from app.extensions import db
@@ -411,3 +412,32 @@ def test_seeded_requests_cover_every_state(api):
     assert {"draft", "pending", "approved", "rejected", "returned", "withdrawn"} <= states
     logins = {row["employee_no"] for row in all_rows(api, "hr1", "employee")}
     assert {"SC01-001", "SC01-005", "SC02-003"} <= logins
+
+
+def test_requisition_and_appointment_walk_their_full_chains_through_the_api(api, app):
+    """人员需求 and 职务任免: 部门主管 → 服务中心经理 → 总经理, then the effects (an appointment
+    in probation becomes regular on the approval date)."""
+    from app.models.personnel import Department, Position
+
+    with app.app_context():
+        dept = db.session.scalars(select(Department.id)).first()
+        pos = db.session.scalars(select(Position.id)).first()
+        sc01 = factories.center("SC01").id
+    req = api("hr1").post("/api/v1/requisition/", json={
+        "center_id": sc01, "department_id": dept, "position_id": pos, "headcount": 2, "reason": "新项目入伙"})
+    assert req.status_code == 201, req.json
+    req_aid = api("hr1").post(f"/api/v1/requisition/{req.json['id']}/submit", json={}).json["result"]["approval_id"]
+    emp = new_employee(api, app, "SC01")
+    a = api("hr1").post("/api/v1/appointment/", json={"employee_id": emp["id"], "kind": "regularize",
+                                                       "reason": "试用期表现良好"})
+    assert a.status_code == 201, a.json
+    app_aid = api("hr1").post(f"/api/v1/appointment/{a.json['id']}/submit", json={}).json["result"]["approval_id"]
+    for aid in (req_aid, app_aid):
+        for step, approver in enumerate(CHAIN, start=1):
+            r = api(approver).post(f"/api/v1/approval/{aid}/approve", json={"comment": "同意", "step": step})
+            assert r.status_code == 200, r.json
+        assert api("hr1").get(f"/api/v1/approval/{aid}").json["result"]["status"] == "approved"
+    assert api("hr1").get(f"/api/v1/requisition/{req.json['id']}").json["result"]["status"] == "approved"
+    with app.app_context():
+        employee = db.session.get(Employee, emp["id"])
+        assert employee.status == "regular" and employee.regular_date == timeutil.today()
