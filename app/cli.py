@@ -117,6 +117,26 @@ def parking_refresh_command():
     click.echo(f"{refresh_all_spaces()} space(s) changed")
 
 
+@click.group("billing")
+def billing_group():
+    """Fees jobs (收费)."""
+
+
+@billing_group.command("generate")
+@click.option("--period", required=True, help="Billing period YYYY-MM (账期).")
+@with_appcontext
+def billing_generate_command(period):
+    """Monthly: bill every household for every active charge item (idempotent)."""
+    from app.errors import DomainError
+    from app.services.billing import generate
+
+    try:
+        count = generate(period, progress=lambda line: click.echo(f"  {line}"))
+    except DomainError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"billing generate {period}: {count} bill(s) created")
+
+
 def _sync_roles_after_upgrade() -> None:
     """`flask db upgrade` also re-applies the role table (DESIGN: on upgrade)."""
     upgrade = db_group.commands.get("upgrade")
@@ -143,4 +163,5 @@ def register(app) -> None:
     app.cli.add_command(personnel_group)
     app.cli.add_command(sla_group)
     app.cli.add_command(parking_group)
+    app.cli.add_command(billing_group)
     _sync_roles_after_upgrade()

@@ -102,6 +102,20 @@ _PARKING_GRANTS: dict[str, dict[str, frozenset]] = {
 for _role, _grants in _PARKING_GRANTS.items():
     ROLE_GRANTS[_role].update(_grants)
 
+#: 收费: cashiers bill and take payments in their own centre; the centre
+#: manager keeps the charge-item catalogue; company roles read.
+_BILLING = ("ChargeItem", "Bill", "Payment")
+_BILLING_GRANTS: dict[str, dict[str, frozenset]] = {
+    "cashier": {r: RW for r in _BILLING},
+    "center_manager": {**{r: RO for r in _BILLING}, "ChargeItem": RW},
+    "finance": {r: RO for r in _BILLING},
+    "gm": {r: RO for r in _BILLING},
+    "auditor": {r: RO for r in _BILLING},
+    "frontdesk": {"Bill": R},
+}
+for _role, _grants in _BILLING_GRANTS.items():
+    ROLE_GRANTS[_role].update(_grants)
+
 # Deciding and withdrawing are writes on "Approval"; which step a role may
 # decide is chain data (app/workflows/chains.py), checked by the service.
 for _role in ("gm", "hr", "finance", "center_manager", "supervisor", "frontdesk", "cashier", "technician"):

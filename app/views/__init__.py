@@ -10,6 +10,7 @@ ESTATE = "Estate"
 WORK_ORDERS = "WorkOrders"
 PERSONNEL = "Personnel"
 PARKING = "Parking"
+FEES = "Fees"
 APPROVALS = "Approvals"
 SYSTEM = "System"
 
@@ -29,6 +30,9 @@ MENU_RESOURCES = [
     ("ParkingExpiring", PARKING, "ParkingRental"),
     ("ParkingSpaces", PARKING, "ParkingSpace"),
     ("ParkingOccupancy", PARKING, "ParkingSpace"),
+    ("Bills", FEES, "Bill"),
+    ("Payments", FEES, "Payment"),
+    ("ChargeItems", FEES, "ChargeItem"),
     ("Employees", PERSONNEL, "Employee"),
     # The to-do lists show to those who act on them (转正 proposals, onboarding).
     ("ProbationDue", PERSONNEL, "Appointment"),
@@ -111,6 +115,15 @@ def register_views(appbuilder) -> None:
                         icon="fa-pie-chart", **park)
     appbuilder.add_api(pk.ParkingSpaceApi)
     appbuilder.add_api(pk.ParkingRentalApi)
+    # 收费: bills (the cashier's daily work), receipts, the charge-item catalogue.
+    from app.views import billing as bl
+
+    fees = {"category": FEES, "category_label": _l("收费"), "category_icon": "fa-jpy"}
+    appbuilder.add_view(bl.BillView, "Bills", label=_l("账单"), icon="fa-file-text-o", **fees)
+    appbuilder.add_view(bl.PaymentView, "Payments", label=_l("收款记录"), icon="fa-money", **fees)
+    appbuilder.add_view(bl.ChargeItemView, "ChargeItems", label=_l("收费项目"), icon="fa-tags", **fees)
+    for api in (bl.ChargeItemApi, bl.BillApi, bl.PaymentApi):
+        appbuilder.add_api(api)
     # 人事: roster, HR records, requests with approval chains, two to-do lists.
     cat = {"category": PERSONNEL, "category_label": _l("人事"), "category_icon": "fa-id-card-o"}
     appbuilder.add_view(v.EmployeeView, "Employees", label=_l("员工花名册"), icon="fa-address-book-o", **cat)
