@@ -19,7 +19,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import inspect, select, update
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from app import timeutil
@@ -287,14 +287,8 @@ def _sqlite() -> bool:
 
 
 def lock_bills(ids: list[int]) -> None:
-    """Serialise payers of these bills until this transaction ends (ids in order:
-    no deadlocks). PostgreSQL: row locks. SQLite: a no-op UPDATE takes the
-    single write lock, so the next payer waits and then sees our commit."""
-    if _sqlite():
-        db.session.execute(update(Bill).where(Bill.id.in_(ids)).values(id=Bill.id)
-                           .execution_options(synchronize_session=False))
-    else:
-        db.session.execute(select(Bill.id).where(Bill.id.in_(ids)).order_by(Bill.id).with_for_update())
+    """Serialise payers of these bills until this transaction ends."""
+    records.lock_rows(Bill, ids)
 
 
 def next_receipt_seq(center_id: int, year: int) -> int:

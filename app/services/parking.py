@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_appbuilder.exceptions import DatabaseException
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import timeutil
@@ -126,16 +126,8 @@ def _was(item, attr):
 # -- the overlap guarantee -------------------------------------------------------
 
 def lock_space(space_id: int) -> None:
-    """Serialise writers of one space until this transaction ends.
-
-    PostgreSQL: row lock. SQLite: a no-op UPDATE opens the write transaction,
-    so the next writer waits (busy timeout) and then sees our committed row.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(ParkingSpace.id).where(ParkingSpace.id == space_id).with_for_update())
-    else:
-        db.session.execute(update(ParkingSpace).where(ParkingSpace.id == space_id)
-                           .values(id=ParkingSpace.id).execution_options(synchronize_session=False))
+    """Serialise writers of one space until this transaction ends."""
+    records.lock_rows(ParkingSpace, [space_id])
 
 
 def find_overlap(space_id, start: date, end: date, exclude_id=None) -> ParkingRental | None:
