@@ -25,7 +25,7 @@ from app.models.billing import (
     Payment,
 )
 from app.models.estate import Household
-from app.services import billing
+from app.services import billing, payments
 from app.views.base import ScopedModelRestApi, ScopedModelView
 from app.views.fields import SearchSelectField
 from app.views.interface import ScopedInterface
@@ -179,7 +179,7 @@ class PaymentApi(ScopedModelRestApi):
         if not isinstance(body, dict):
             return self.response(400, message=_("请求体应为JSON对象"))
         try:
-            payment = billing.pay(body.get("bill_ids"), body.get("method"), body.get("amount"),
+            payment = payments.pay(body.get("bill_ids"), body.get("method"), body.get("amount"),
                                   actor=getattr(g, "user", None))
         except DomainError as e:
             return self._refusal(e)
