@@ -1,7 +1,7 @@
 """收费 Fees: charge items, bills, payments and gapless receipt numbers (DESIGN.md "Fees").
 
-A bill is unique per (household, charge item, period) among non-deleted rows,
-so generating a period twice adds nothing. A paid bill is never edited or
+A bill is unique per (household, charge item, period, source_key) among
+non-deleted rows, so generating a period twice adds nothing. A paid bill is never edited or
 deleted (only a reversal, 红冲, may undo it). Receipt numbers come from
 ReceiptSequence, one row per centre and year, incremented under a row lock
 in the payment's own transaction, so they are gapless.
@@ -77,7 +77,7 @@ class Bill(AuditMixin, SoftDeleteMixin, CenterScopedMixin, Model):
 
     __tablename__ = "bill"
     __parent__ = "household"
-    __table_args__ = (_unique_active(BILL_UNIQUE, "household_id", "charge_item_id", "period"),)
+    __table_args__ = (_unique_active(BILL_UNIQUE, "household_id", "charge_item_id", "period", "source_key"),)
 
     id = Column(Integer, primary_key=True)
     household_id = Column(Integer, ForeignKey("household.id"), nullable=False, index=True)
@@ -90,6 +90,10 @@ class Bill(AuditMixin, SoftDeleteMixin, CenterScopedMixin, Model):
     paid_at = Column(DateTime, nullable=True)
     payment_id = Column(Integer, ForeignKey("payment.id"), nullable=True, index=True)
     note = Column(String(200))
+    #: What the bill was raised from, when a household may have several bills of one
+    #: item in one period: "" for per-household generation, "rental:<id>" (车位费),
+    #: "late:<bill id>" (滞纳金), "wo:<id>" (有偿服务), "reno:<id>" (装修押金).
+    source_key = Column(String(40), nullable=False, default="", server_default="")
 
     household = relationship("Household", lazy="joined")
     unit = relationship("Unit", lazy="select")

@@ -183,7 +183,8 @@ def _generate_center(center_id: int, period: str, year: int, month: int) -> int:
     if not items:
         return 0
     existing = set(db.session.execute(select(Bill.household_id, Bill.charge_item_id).where(
-        Bill.center_id == center_id, Bill.period == period, Bill.deleted_on.is_(None))).all())
+        Bill.center_id == center_id, Bill.period == period, Bill.source_key == "",
+        Bill.deleted_on.is_(None))).all())
     rows = db.session.execute(
         select(Household.id, Household.unit_id, Unit.area).join(Unit, Unit.id == Household.unit_id)
         .where(Household.center_id == center_id, Household.deleted_on.is_(None)).order_by(Household.id)
