@@ -137,6 +137,30 @@ def billing_generate_command(period):
     click.echo(f"billing generate {period}: {count} bill(s) created")
 
 
+@click.command("backup")
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="Target file (default: <instance>/backups/backup-<time>.db or .dump).")
+@with_appcontext
+def backup_command(output):
+    """A consistent copy of the database while the app runs (SQLite backup API; pg_dump on PostgreSQL)."""
+    from datetime import datetime
+
+    from app.services.backup import BackupError, backup, default_target
+
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    target = output or default_target(current_app.instance_path, url, datetime.now())
+    with click.progressbar(length=100, label="backup") as bar:
+        def progress(done, total):
+            bar.update(int(done * 100 / max(total, 1)) - bar.pos)
+
+        try:
+            path = backup(url, target, progress=progress)
+        except BackupError as e:
+            raise click.ClickException(str(e)) from None
+        bar.update(100 - bar.pos)
+    click.echo(f"backup written: {path}")
+
+
 def _sync_roles_after_upgrade() -> None:
     """`flask db upgrade` also re-applies the role table (DESIGN: on upgrade)."""
     upgrade = db_group.commands.get("upgrade")
@@ -164,4 +188,5 @@ def register(app) -> None:
     app.cli.add_command(sla_group)
     app.cli.add_command(parking_group)
     app.cli.add_command(billing_group)
+    app.cli.add_command(backup_command)
     _sync_roles_after_upgrade()

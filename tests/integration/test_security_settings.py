@@ -131,3 +131,13 @@ def test_health_answers_503_when_the_database_is_unreachable(tmp_path):
     broken = create_app(make_config(f"sqlite:///{tmp_path}/missing/dir/x.db"))
     r = broken.test_client().get("/health")
     assert r.status_code == 503 and r.json["database"] is False
+
+
+@pytest.mark.parametrize("path", ["/login/", "/health", "/api/v1/household/"])
+def test_security_headers_on_every_response(client, path):
+    """Issue 9 §5: no framing by other sites, no MIME sniffing, referrer kept on site."""
+    r = client.get(path)
+    assert r.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in r.headers  # only when cookies are Secure (production)
