@@ -227,6 +227,12 @@ class CenterSecurityManager(SecurityManager):
     """FAB security manager whose user screens bind users to centres."""
 
     from app.views.users import CenterUserDBModelView as userdbmodelview  # noqa: N813
+    from app.views.users import GuardedGroupModelView as groupmodelview  # noqa: N813
+    from app.views.users import GuardedRoleModelView as rolemodelview  # noqa: N813
+
+    # FAB's user-statistics chart loads Google Charts from the internet at run
+    # time (staff may be offline) and fails on a bad group_by: not registered.
+    userstatschartview = None
 
 
 def _wanted_permissions(role: str) -> set[tuple[str, str]]:

@@ -23,6 +23,7 @@ from app.extensions import db
 from app.reports.xlsx import write_workbook
 from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, can_see_id_numbers
 from app.validators import mask_id_number
+from app.views.guards import MissingRowGuard
 from app.views.interface import ScopedInterface
 
 _CELL_TYPES = (int, str, Decimal, date)
@@ -56,7 +57,7 @@ class ServiceHooks:
         _run_service(self.service.before_delete, item)
 
 
-class ScopedModelView(ServiceHooks, ModelView):
+class ScopedModelView(MissingRowGuard, ServiceHooks, ModelView):
     """CRUD screens of one register. Subclasses set datamodel, columns, service."""
 
     method_permission_name = METHOD_PERMISSIONS
@@ -64,6 +65,8 @@ class ScopedModelView(ServiceHooks, ModelView):
     # or FAB's permission sync deletes what the other one created.
     base_permissions = RESOURCE_PERMISSIONS
     list_template = "register/list.html"
+    # FAB's file download route serves UPLOAD_FOLDER, which we never use (photos have their own route).
+    exclude_route_methods = {"download"}
     page_size = 20
     base_order = ("id", "desc")
     export_columns: list[str] | None = None
