@@ -35,7 +35,6 @@ from app.services import records
 from app.services.approvals import NotAllowed
 from app.services.personnel_checks import choice, exists, keep, required_text, stored
 from app.workflows import handover as rules
-from app.workflows.work_orders import KINDS, severity_label
 
 # -- people ------------------------------------------------------------------------
 
@@ -269,12 +268,9 @@ def pending_orders(post: Post) -> list[WorkOrder]:
 
 
 def _snapshot(order: WorkOrder) -> HandoverItem:
-    kind = str(KINDS.get(order.kind, order.kind))
-    severity = severity_label(order.kind, order.severity)
-    head = f"{kind}{'·' + severity if severity else ''}"
     return HandoverItem(
         work_order_id=order.id, order_no=order.order_no, kind=order.kind, severity=order.severity,
-        summary=f"{head} {order.description}"[:200], status=order.status,
+        summary=(order.description or "").strip()[:200], status=order.status,
         due_at=order.complete_due or order.callback_due or order.respond_due,
     )
 
