@@ -182,3 +182,20 @@ def test_centre_scope(app, as_, world, api):
     r = api("supervisor1").post(f"{URL}{pk}/submit")
     assert r.status_code == 404
     as_("fd_c").post(f"{APPROVAL}{approval}/withdraw")
+
+
+def test_the_request_page_shows_the_chain_and_the_inbox_lists_it(app, as_, world, logged_in):
+    """The 换班申请表 page shows both supervisor steps; the approver's inbox lists it."""
+    hf.rota(app, world, D("2041-05-06"), "FD", "早", "fd_a")
+    hf.rota(app, world, D("2041-05-06"), "FD", "中", "fd_b")
+    pk, approval = submitted(as_, world, "2041-05-06")
+    try:
+        web = logged_in(hf.uname(world, "sup_a"), hf.PASSWORD)
+        page = web.get(f"/shiftswapview/show/{pk}").get_data(as_text=True)
+        assert "换班申请表" in page and "申请人主管审批" in page and "对方主管审批" in page
+        assert "approval-decide" in page
+        inbox = as_("sup_a").get(f"{APPROVAL}inbox").json
+        assert approval in [row["id"] for row in inbox["result"]]
+        assert web.get(f"/approvalview/show/{approval}").status_code == 200
+    finally:
+        as_("fd_a").post(f"{APPROVAL}{approval}/withdraw")
