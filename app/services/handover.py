@@ -10,6 +10,7 @@ reason (recorded). Once signed by the incoming person it is locked.
 Rules and decisions: app/workflows/handover.py.
 """
 
+from flask import g, has_request_context
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import gettext as _
 from sqlalchemy import inspect, or_, select
@@ -43,9 +44,12 @@ def person_name(user) -> str:
     """The employee's name where an Employee has this login, else the username."""
     if user is None:
         return ""
-    name = db.session.scalar(select(Employee.name).where(Employee.user_id == user.id,
-                                                         Employee.deleted_on.is_(None)))
-    return f"{name}（{user.username}）" if name else user.username
+    cache = g.setdefault("_person_names", {}) if has_request_context() else {}
+    if user.id not in cache:  # lists call this per row and column: one query per login
+        name = db.session.scalar(select(Employee.name).where(Employee.user_id == user.id,
+                                                             Employee.deleted_on.is_(None)))
+        cache[user.id] = f"{name}（{user.username}）" if name else user.username
+    return cache[user.id]
 
 
 def is_supervisor(user) -> bool:
