@@ -275,3 +275,20 @@ def sync_roles(sm) -> None:
     db.session.commit()
 
 
+
+#: 交接班 (shift handover): desk, technicians and supervisors keep their own
+#: centre's log (the service limits signing to the incoming person and
+#: overrides / deciding swaps to supervisors); the centre manager writes;
+#: company roles read.
+_HANDOVER = ("Handover", "ShiftPost", "Shift", "RotaEntry", "MajorIncident", "ShiftSwap")
+_HANDOVER_GRANTS: dict[str, dict[str, frozenset]] = {
+    "frontdesk": {"Handover": RW, "ShiftSwap": RW, "MajorIncident": RW, "ShiftPost": R, "Shift": R, "RotaEntry": RO},
+    "technician": {"Handover": RW, "ShiftSwap": RW, "ShiftPost": R, "Shift": R, "RotaEntry": RO,
+                   "MajorIncident": R},
+    "supervisor": {r: RW for r in _HANDOVER},
+    "center_manager": {r: RW for r in _HANDOVER},
+    "gm": {r: RO for r in _HANDOVER},
+    "auditor": {r: RO for r in _HANDOVER},
+}
+for _role, _grants in _HANDOVER_GRANTS.items():
+    ROLE_GRANTS[_role].update(_grants)

@@ -36,6 +36,7 @@ def demo_users():
         centres = [] if role in COMPANY_WIDE_ROLES else ["SC01"]
         users.append((f"{role}1", f"demo-{role}", role, centres))
     users.append(("frontdesk2", "demo-frontdesk", "frontdesk", ["SC02"]))
+    users.append(("frontdesk3", "demo-frontdesk", "frontdesk", ["SC01"]))  # shift handover: the second SC01 desk
     return users
 
 
@@ -114,4 +115,7 @@ def load_demo(progress=print) -> dict[str, int]:
     _seed_users(centers, counts)
     counts.update(load_personnel(progress))
     counts["work_orders"] = load_work_orders(progress)
+    from seeds.handover import load_handover  # shift handover (交接班)
+
+    counts.update(load_handover(progress))
     return counts

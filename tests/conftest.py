@@ -64,7 +64,7 @@ def ctx(app):
         db.session.remove()
 
 
-DEMO_PASSWORDS = {"frontdesk2": "demo-frontdesk"}
+DEMO_PASSWORDS = {"frontdesk2": "demo-frontdesk", "frontdesk3": "demo-frontdesk"}
 
 
 def password_for(username: str) -> str:

@@ -34,3 +34,16 @@ from app.models.work_orders import (  # noqa: F401
     WorkOrder,
     WorkOrderEvent,
 )
+
+# -- shift handover (交接班) --
+# isort: split
+from app.models.handover import (  # noqa: F401
+    Handover,
+    HandoverCheck,
+    HandoverItem,
+    MajorIncident,
+    Post,
+    RotaEntry,
+    Shift,
+    ShiftSwap,
+)

@@ -56,6 +56,13 @@ MENU_RESOURCES = [
     ("SlaPolicies", SYSTEM, "SlaPolicy"),
     ("WorkCalendars", SYSTEM, "WorkCalendar"),
     ("Holidays", SYSTEM, "Holiday"),
+    # -- shift handover (交接班) --
+    ("Handovers", "Handover", "Handover"),
+    ("ShiftSwaps", "Handover", "ShiftSwap"),
+    ("RotaEntries", "Handover", "RotaEntry"),
+    ("MajorIncidents", "Handover", "MajorIncident"),
+    ("ShiftPosts", "Handover", "ShiftPost"),
+    ("Shifts", "Handover", "Shift"),
 ]
 
 
@@ -162,4 +169,23 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(HolidayView, "Holidays", label=_l("节假日"), icon="fa-calendar-times-o", **system)
     current_app.context_processor(badge_context)
     for api in (ServiceCenterApi, BuildingApi, UnitApi, HouseholdApi, ApprovalApi):
+        appbuilder.add_api(api)
+    _register_handover(appbuilder)
+
+
+def _register_handover(appbuilder) -> None:
+    """交接班: the handover log first, swaps, the rota, incidents, posts and shifts."""
+    from app.views import handover as ho
+    from app.views import handover_api as hapi
+
+    cat = {"category": "Handover", "category_label": _l("交接班"), "category_icon": "fa-exchange"}
+    appbuilder.add_view(ho.HandoverView, "Handovers", label=_l("交接班记录"), icon="fa-book", **cat)
+    appbuilder.add_view(ho.ShiftSwapView, "ShiftSwaps", label=_l("换班申请"), icon="fa-retweet", **cat)
+    appbuilder.add_view(ho.RotaEntryView, "RotaEntries", label=_l("排班表"), icon="fa-calendar", **cat)
+    appbuilder.add_view(ho.MajorIncidentView, "MajorIncidents", label=_l("重大事件登记"), icon="fa-exclamation",
+                        **cat)
+    appbuilder.add_view(ho.PostView, "ShiftPosts", label=_l("岗位"), icon="fa-map-marker", **cat)
+    appbuilder.add_view(ho.ShiftView, "Shifts", label=_l("班次"), icon="fa-clock-o", **cat)
+    for api in (hapi.HandoverApi, hapi.ShiftSwapApi, hapi.PostApi, hapi.ShiftApi, hapi.RotaApi,
+                hapi.MajorIncidentApi):
         appbuilder.add_api(api)

@@ -40,6 +40,12 @@ DEFAULT_CHAINS: dict[str, tuple[str, tuple[StepDef, ...]]] = {
         _l("离职人员工资结算"),
         (StepDef("hr", "company", _l("人事经理审核")), StepDef("gm", "company", _l("总经理批准"))),
     ),
+    # -- shift handover: 换班 needs both supervisors (two different people, see services.shift_swaps) --
+    "shiftswap": (
+        _l("换班申请"),
+        (StepDef("supervisor", "center", _l("申请人主管审批"), 24),
+         StepDef("supervisor", "center", _l("对方主管审批"), 24)),
+    ),
 }
 
 #: Decisions a step can take; "withdraw" belongs to the submitter.
