@@ -114,4 +114,7 @@ def load_demo(progress=print) -> dict[str, int]:
     _seed_users(centers, counts)
     counts.update(load_personnel(progress))
     counts["work_orders"] = load_work_orders(progress)
+    from seeds.payments import load_payments  # desk (issue 5): demo bills and payments
+
+    counts["payments"] = load_payments(progress)
     return counts
