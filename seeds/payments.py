@@ -14,7 +14,8 @@ about 70 % of the first two months paid at the desk.
   receipt numbers are the real gapless ones.
 
 Idempotent: a centre that already has any payment is not paid for again, and
-generation adds nothing the second time.
+a period whose WY bills exist is not generated again (generation would add
+nothing anyway, but would bill items added since).
 """
 
 from decimal import Decimal
@@ -89,6 +90,13 @@ def _pay_center(center: ServiceCenter, item_ids: list[int], cashier) -> int:
     return made
 
 
+def _billed(center_id: int, item_id: int, period: str) -> bool:
+    """The period was generated already (a re-run skips it: generation is idempotent anyway)."""
+    stmt = select(Bill.id).where(Bill.center_id == center_id, Bill.charge_item_id == item_id, Bill.period == period,
+                                 Bill.deleted_on.is_(None)).limit(1)
+    return db.session.scalar(stmt) is not None
+
+
 def load_payments(progress=print) -> int:
     """Charge items, bills and demo payments for the demo centres; returns payments made."""
     made = 0
@@ -98,7 +106,8 @@ def load_payments(progress=print) -> int:
             continue
         item_ids = _charge_items(center)
         for period in PERIODS:
-            billing.generate(period, center_ids=[center.id])
+            if not _billed(center.id, item_ids[0], period):
+                billing.generate(period, center_ids=[center.id])
         count = _pay_center(center, item_ids, _cashier(code, center))
         made += count
         progress(f"  centre {code}: bills {', '.join(PERIODS)}; {count} demo payment(s)")
