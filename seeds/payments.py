@@ -7,10 +7,10 @@ about 70 % of the first two months paid at the desk.
 - bills for 2026-10, 2026-11, 2026-12 come from app.services.billing.generate
   (idempotent);
 - of each centre's households (by id), positions 0–6 of every ten pay their
-  2026-10 bills and then their 2026-11 bills, one payment per month, through
-  app.services.payments.pay as the centre's cashier (cashier1 for SC01;
-  cashier2 / demo-cashier is added for SC02, like technician2), methods in
-  turn. pay() stamps the server's time, so every demo payment is dated today;
+  2026-10 and 2026-11 bills (0–4 both months on one receipt, 5–6 one receipt
+  per month) through app.services.payments.pay as the centre's cashier
+  (cashier1 for SC01; cashier2 / demo-cashier is added for SC02, like
+  technician2), methods in turn. pay() stamps the server's time, so every demo payment is dated today;
   receipt numbers are the real gapless ones.
 
 Idempotent: a centre that already has any payment is not paid for again, and
@@ -31,6 +31,7 @@ from app.services import billing, payments
 PERIODS = ("2026-10", "2026-11", "2026-12")
 PAID_PERIODS = ("2026-10", "2026-11")
 PAID_OUT_OF_TEN = 7
+MONTH_BY_MONTH_FROM = 5  # positions 0–4 pay both months on one receipt, 5–6 one receipt a month
 WY_RATES = {"SC01": Decimal("2.35"), "SC02": Decimal("2.80")}
 CASHIERS = {"SC01": "cashier1", "SC02": "cashier2"}
 CASHIER_SC02_PASSWORD = "demo-cashier"  # noqa: S105 - demo mode only, listed in the README
@@ -80,11 +81,12 @@ def _pay_center(center: ServiceCenter, item_ids: list[int], cashier) -> int:
     groups: dict = {}
     for bill_id, hh, period, amount in bills:
         if hh in paying:
-            ids, total = groups.get((period, hh), ([], Decimal("0.00")))
-            groups[(period, hh)] = (ids + [bill_id], total + amount)
+            key = (hh, period if paying[hh] % 10 >= MONTH_BY_MONTH_FROM else "")
+            ids, total = groups.get(key, ([], Decimal("0.00")))
+            groups[key] = (ids + [bill_id], total + amount)
     made = 0
-    for (period, hh), (ids, total) in sorted(groups.items()):
-        method = METHODS[(paying[hh] + PAID_PERIODS.index(period)) % len(METHODS)]
+    for (hh, period), (ids, total) in sorted(groups.items()):
+        method = METHODS[(paying[hh] + len(period)) % len(METHODS)]
         payments.pay(ids, method, f"{total:.2f}", actor=cashier)
         made += 1
     return made

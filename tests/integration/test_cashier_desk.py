@@ -272,3 +272,16 @@ def test_login_as_sc02_cashier_is_bound_to_sc02(app):
     assert login(c, "cashier2").status_code == 302
     with app.app_context():
         assert [x.code for x in app.appbuilder.sm.find_user(username="cashier2").centers] == ["SC02"]
+
+
+def test_desk_and_receipt_read_in_english(app, logged_in):
+    """Chinese first, English second (translations/pending/desk.json)."""
+    pid, receipt_no = _paid_receipt(app, logged_in)
+    hh, _ids = one_bill(app)
+    c = logged_in("cashier1")
+    c.get("/lang/en")
+    desk = c.get(f"/cashier/?household={hh}").get_data(as_text=True)
+    assert "Cashier desk" in desk and "Take payment" in desk and "Days overdue" in desk
+    receipt = c.get(f"/cashier/receipt/{pid}").get_data(as_text=True)
+    assert "Payment receipt" in receipt and receipt_no in receipt and "In words" in receipt
+    assert "贰佰肆拾陆元玖角" in receipt                     # the capital amount stays Chinese, as on paper
