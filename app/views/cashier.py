@@ -130,9 +130,11 @@ class CollectionReportView(BaseView):
     base_permissions = ["can_read", "can_export"]
 
     def _filters(self):
-        this_month = timeutil.today().strftime("%Y-%m")
-        start = (request.args.get("start") or this_month).strip()
-        end = (request.args.get("end") or this_month).strip()
+        today = timeutil.today()
+        months_ago = today.year * 12 + today.month - 1 - 2  # default: the last three periods
+        default_start = f"{months_ago // 12:04d}-{months_ago % 12 + 1:02d}"
+        start = (request.args.get("start") or default_start).strip()
+        end = (request.args.get("end") or today.strftime("%Y-%m")).strip()
         center_id = request.args.get("center", type=int)
         scope = center_scope()
         if center_id is not None and scope is not None and center_id not in scope:

@@ -102,7 +102,7 @@ def test_desk_payment_settles_the_ticked_bills_and_shows_the_receipt(app, logged
     assert "¥1,005.60" in page and "壹仟零伍元陆角" in page and "阳光花园服务中心" in page
     assert ">微信<" in page and "cashier1" in page and "已红冲" not in page
     pdf = c.get(f"/cashier/receipt/{pid}.pdf")
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and b"STSong-Light" in pdf.data  # CJK font
     assert f"filename={receipt_no}.pdf" in pdf.headers["Content-Disposition"]
 
 
