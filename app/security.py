@@ -116,6 +116,14 @@ _BILLING_GRANTS: dict[str, dict[str, frozenset]] = {
 for _role, _grants in _BILLING_GRANTS.items():
     ROLE_GRANTS[_role].update(_grants)
 
+#: desk (issue 5): the 收银台 is the "Payment" resource (cashier RW, granted above);
+#: fee reports (收缴率) are read and exported by the fee roles, each in its scope.
+_DESK_GRANTS: dict[str, dict[str, frozenset]] = {
+    r: {"FeeReport": RO} for r in ("cashier", "center_manager", "finance", "gm", "auditor")
+}
+for _role, _grants in _DESK_GRANTS.items():
+    ROLE_GRANTS[_role].update(_grants)
+
 # Deciding and withdrawing are writes on "Approval"; which step a role may
 # decide is chain data (app/workflows/chains.py), checked by the service.
 for _role in ("gm", "hr", "finance", "center_manager", "supervisor", "frontdesk", "cashier", "technician"):

@@ -118,4 +118,7 @@ def load_demo(progress=print) -> dict[str, int]:
     from seeds.handover import load_handover  # shift handover (交接班)
 
     counts.update(load_handover(progress))
+    from seeds.payments import load_payments  # desk (issue 5): demo bills and payments
+
+    counts["payments"] = load_payments(progress)
     return counts

@@ -63,6 +63,9 @@ MENU_RESOURCES = [
     ("MajorIncidents", "Handover", "MajorIncident"),
     ("ShiftPosts", "Handover", "ShiftPost"),
     ("Shifts", "Handover", "Shift"),
+    # desk (issue 5): 收银台 and the 收缴率 report
+    ("CashierDesk", FEES, "Payment"),
+    ("CollectionReport", FEES, "FeeReport"),
 ]
 
 
@@ -170,6 +173,15 @@ def register_views(appbuilder) -> None:
     current_app.context_processor(badge_context)
     for api in (ServiceCenterApi, BuildingApi, UnitApi, HouseholdApi, ApprovalApi):
         appbuilder.add_api(api)
+    # desk (issue 5): 收银台 first in 收费, the 收缴率 report after the registers.
+    from app.views import cashier as cs
+
+    fees = {"category": FEES, "category_label": _l("收费"), "category_icon": "fa-jpy"}
+    appbuilder.add_view(cs.CashierDeskView, "CashierDesk", label=_l("收银台"), icon="fa-desktop", **fees)
+    appbuilder.add_view(cs.CollectionReportView, "CollectionReport", label=_l("收缴率"), icon="fa-percent", **fees)
+    fees_menu = appbuilder.menu.find(FEES)
+    if fees_menu is not None:
+        fees_menu.childs.sort(key=lambda item: item.name != "CashierDesk")  # stable: the rest keep their order
     _register_handover(appbuilder)
 
 

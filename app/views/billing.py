@@ -7,6 +7,7 @@ Views only declare; generation and payment are service calls
 """
 
 from flask import g, request
+from flask_appbuilder.api import expose, protect
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,6 +26,7 @@ from app.models.billing import (
     Payment,
 )
 from app.models.estate import Household
+from app.security import METHOD_PERMISSIONS, READ
 from app.services import billing, payments
 from app.views.base import ScopedModelRestApi, ScopedModelView
 from app.views.fields import SearchSelectField
@@ -128,6 +130,7 @@ class PaymentView(ScopedModelView):
     lookup_columns = ["receipt_no"]
     lookup_order = "receipt_no"
     formatters_columns = {"method": _label(PAYMENT_METHODS), "status": _label(PAYMENT_STATUSES)}
+    show_template = "cashier/payment_show.html"  # desk (issue 5): links to the receipt and its PDF
 
 
 # -- REST resources (DESIGN.md "Interfaces": stable field names, money as strings) ---
@@ -166,7 +169,8 @@ class PaymentApi(ScopedModelRestApi):
     datamodel = ScopedInterface(Payment)
     class_permission_name = "Payment"
     service = billing
-    include_route_methods = {"get", "get_list", "post"}
+    include_route_methods = {"get", "get_list", "post", "receipt_pdf"}
+    method_permission_name = {**METHOD_PERMISSIONS, "receipt_pdf": READ}
     list_columns = show_columns = ["id", "center_id", "household_id", "receipt_no", "amount", "method", "paid_at",
                                    "cashier_id", "status"]
     add_columns = ["household_id", "amount", "method"]  # documentation only: post is bill_ids/method/amount
@@ -184,3 +188,11 @@ class PaymentApi(ScopedModelRestApi):
         except DomainError as e:
             return self._refusal(e)
         return self.response(201, id=payment.id, receipt_no=payment.receipt_no, amount=f"{payment.amount:.2f}")
+
+    @expose("/<int:pk>/receipt.pdf", methods=["GET"])
+    @protect()
+    def receipt_pdf(self, pk):
+        """收据 PDF of a payment in the caller's centres (404 otherwise), named <receipt no>.pdf."""
+        from app.views.cashier import receipt_pdf_response
+
+        return receipt_pdf_response(pk)

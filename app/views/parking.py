@@ -17,7 +17,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models.estate import Household
 from app.models.parking import RENTAL_STATUSES, SPACE_KINDS, SPACE_STATUSES, ParkingRental, ParkingSpace
-from app.security import METHOD_PERMISSIONS, READ, WRITE, center_scope
+from app.security import EXPORT, METHOD_PERMISSIONS, READ, WRITE, center_scope
 from app.services import parking
 from app.validators import check_plate
 from app.views.base import ScopedModelRestApi, ScopedModelView
@@ -65,7 +65,7 @@ class ParkingSpaceView(ScopedModelView):
     datamodel = ScopedInterface(ParkingSpace)
     class_permission_name = "ParkingSpace"
     method_permission_name = {**METHOD_PERMISSIONS, "occupancy": READ, "disable": WRITE, "reserve": WRITE,
-                              "release": WRITE}
+                              "release": WRITE, "occupancy_export": EXPORT}
     service = parking
     list_title = show_title = add_title = edit_title = _l("车位")
     label_columns = LABELS
@@ -111,7 +111,19 @@ class ParkingSpaceView(ScopedModelView):
     def occupancy(self):
         """车位使用率 by area for the user's centres (today)."""
         rows = parking.occupancy_by_area(center_scope())
-        return self.render_template("parking/occupancy.html", title=_("车位使用率"), rows=rows)
+        from app.views.parking_export import occupancy_rate  # desk (issue 5): page and Excel share the rate
+
+        totals = (sum(r for r, _t in rows.values()), sum(t for _r, t in rows.values()))
+        return self.render_template("parking/occupancy.html", title=_("车位使用率"), rows=rows,
+                                    rate=occupancy_rate, totals=totals)
+
+    @expose("/occupancy/export")
+    @has_access
+    def occupancy_export(self):
+        """desk (issue 5): the occupancy page's figures as .xlsx (same service call, same scope)."""
+        from app.views.parking_export import occupancy_workbook_response
+
+        return occupancy_workbook_response(parking.occupancy_by_area(center_scope()))
 
 
 class ParkingRentalView(ScopedModelView):

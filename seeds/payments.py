@@ -1,0 +1,116 @@
+"""Demo 收费: the two demo charge items per centre, three months of bills and
+about 70 % of the first two months paid at the desk.
+
+- "WY" 物业管理费 per m² (SC01 2.35, SC02 2.80 元/㎡/月, due day 15) and "LJ"
+  垃圾清运费 fixed 15.00 are got-or-created by code (the fees seed may have
+  made them already);
+- bills for 2026-10, 2026-11, 2026-12 come from app.services.billing.generate
+  (idempotent);
+- of each centre's households (by id), positions 0–6 of every ten pay their
+  2026-10 and 2026-11 bills (0–4 both months on one receipt, 5–6 one receipt
+  per month) through app.services.payments.pay as the centre's cashier
+  (cashier1 for SC01; cashier2 / demo-cashier is added for SC02, like
+  technician2), methods in turn. pay() stamps the server's time, so every demo payment is dated today;
+  receipt numbers are the real gapless ones.
+
+Idempotent: a centre that already has any payment is not paid for again, and
+a period whose WY bills exist is not generated again (generation would add
+nothing anyway, but would bill items added since).
+"""
+
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models.billing import PAYMENT_METHODS, Bill, ChargeItem, Payment
+from app.models.estate import Household, ServiceCenter
+from app.services import billing, payments
+
+PERIODS = ("2026-10", "2026-11", "2026-12")
+PAID_PERIODS = ("2026-10", "2026-11")
+PAID_OUT_OF_TEN = 7
+MONTH_BY_MONTH_FROM = 5  # positions 0–4 pay both months on one receipt, 5–6 one receipt a month
+WY_RATES = {"SC01": Decimal("2.35"), "SC02": Decimal("2.80")}
+CASHIERS = {"SC01": "cashier1", "SC02": "cashier2"}
+CASHIER_SC02_PASSWORD = "demo-cashier"  # noqa: S105 - demo mode only, listed in the README
+METHODS = tuple(PAYMENT_METHODS)
+
+
+def _charge_items(center: ServiceCenter) -> list[int]:
+    specs = [("WY", "物业管理费", "management", "per_area", WY_RATES[center.code]),
+             ("LJ", "垃圾清运费", "other", "fixed", Decimal("15.00"))]
+    ids = []
+    for code, name, kind, basis, rate in specs:
+        item = db.session.scalars(select(ChargeItem).filter_by(center_id=center.id, code=code, deleted_on=None)).first()
+        if item is None:
+            item = ChargeItem(center_id=center.id, code=code, name=name, kind=kind, basis=basis, rate=rate,
+                              due_day=15, active=True)
+            db.session.add(item)
+            db.session.flush()
+        ids.append(item.id)
+    db.session.commit()
+    return ids
+
+
+def _cashier(code: str, center: ServiceCenter):
+    sm = current_app.appbuilder.sm
+    username = CASHIERS[code]
+    user = sm.find_user(username=username)
+    if user is None:
+        user = sm.add_user(username=username, first_name=username, last_name="收费员",
+                           email=f"{username}@demo.invalid", role=sm.find_role("cashier"),
+                           password=CASHIER_SC02_PASSWORD)
+        if not user:
+            raise RuntimeError(f"could not create the demo user {username}")
+        user.centers = [center]
+        db.session.commit()
+    return user
+
+
+def _pay_center(center: ServiceCenter, item_ids: list[int], cashier) -> int:
+    if db.session.scalar(select(func.count()).select_from(Payment).where(Payment.center_id == center.id)):
+        return 0
+    households = db.session.scalars(select(Household.id).where(
+        Household.center_id == center.id, Household.deleted_on.is_(None)).order_by(Household.id)).all()
+    paying = {hh: pos for pos, hh in enumerate(households) if pos % 10 < PAID_OUT_OF_TEN}
+    bills = db.session.execute(select(Bill.id, Bill.household_id, Bill.period, Bill.amount).where(
+        Bill.center_id == center.id, Bill.charge_item_id.in_(item_ids), Bill.period.in_(PAID_PERIODS),
+        Bill.source_key == "", Bill.status == "unpaid", Bill.deleted_on.is_(None)).order_by(Bill.id)).all()
+    groups: dict = {}
+    for bill_id, hh, period, amount in bills:
+        if hh in paying:
+            key = (hh, period if paying[hh] % 10 >= MONTH_BY_MONTH_FROM else "")
+            ids, total = groups.get(key, ([], Decimal("0.00")))
+            groups[key] = (ids + [bill_id], total + amount)
+    made = 0
+    for (hh, period), (ids, total) in sorted(groups.items()):
+        method = METHODS[(paying[hh] + len(period)) % len(METHODS)]
+        payments.pay(ids, method, f"{total:.2f}", actor=cashier)
+        made += 1
+    return made
+
+
+def _billed(center_id: int, item_id: int, period: str) -> bool:
+    """The period was generated already (a re-run skips it: generation is idempotent anyway)."""
+    stmt = select(Bill.id).where(Bill.center_id == center_id, Bill.charge_item_id == item_id, Bill.period == period,
+                                 Bill.deleted_on.is_(None)).limit(1)
+    return db.session.scalar(stmt) is not None
+
+
+def load_payments(progress=print) -> int:
+    """Charge items, bills and demo payments for the demo centres; returns payments made."""
+    made = 0
+    for code in CASHIERS:
+        center = db.session.scalars(select(ServiceCenter).filter_by(code=code, deleted_on=None)).first()
+        if center is None:
+            continue
+        item_ids = _charge_items(center)
+        for period in PERIODS:
+            if not _billed(center.id, item_ids[0], period):
+                billing.generate(period, center_ids=[center.id])
+        count = _pay_center(center, item_ids, _cashier(code, center))
+        made += count
+        progress(f"  centre {code}: bills {', '.join(PERIODS)}; {count} demo payment(s)")
+    return made
