@@ -175,6 +175,30 @@ def test_contact_api_rules_and_grants(app, api):
                                  .where(ArrearsContact.household_id == other)) == 0
 
 
+def test_contact_web_form_and_scope_of_the_register(app, api, logged_in):
+    """The 催缴记录 add form stamps server time and the recorder; frontdesk2's SC02
+    contact is invisible to cashier1 (list, show, API)."""
+    with app.app_context():
+        hh, other = af.demo_household("SC01"), af.demo_household("SC02")
+    c = logged_in("cashier1")
+    r = c.post("/arrearscontactview/add", data={"household": hh, "method": "notice", "result": "delivered",
+                                                 "note": "已张贴"})
+    assert r.status_code == 302, r.get_data(as_text=True)[:500]
+    sc02 = api("frontdesk2").post("/api/v1/arrearscontact/", json={"household_id": other, "method": "sms",
+                                                                    "result": "no_answer", "note": "SC02短信"})
+    assert sc02.status_code == 201
+    with app.app_context():
+        mine = db.session.scalars(select(ArrearsContact).where(ArrearsContact.household_id == hh)).one()
+        assert (mine.method, mine.user.username, mine.contacted_at.date()) == ("notice", "cashier1",
+                                                                               timeutil.today())
+    listing = c.get("/arrearscontactview/list/").get_data(as_text=True)
+    assert "已张贴" in listing and "SC02短信" not in listing
+    assert c.get(f"/arrearscontactview/show/{sc02.json['id']}").status_code == 404
+    ids = [row["id"] for row in api("cashier1").get("/api/v1/arrearscontact/?q=(page_size:100)").json["result"]]
+    assert sc02.json["id"] not in ids
+    assert api("cashier1").get(f"/api/v1/arrearscontact/{sc02.json['id']}").status_code == 404
+
+
 # -- owners' committee -------------------------------------------------------------------
 
 def test_committee_list_uses_the_centre_policy(app, logged_in):
@@ -232,8 +256,8 @@ def test_fee_policy_api_grants_and_checks(app, api):
     r = manager.post("/api/v1/feepolicy/", json={"center_id": sc01, "late_fee_rate": "0.002"})
     assert r.status_code == 201, r.json
     got = manager.get(f"/api/v1/feepolicy/{r.json['id']}").json["result"]
-    assert Decimal(got["late_fee_rate"]) == Decimal("0.002") and Decimal(got["committee_amount"]) == Decimal("5000")
-    assert got["committee_months"] == 6
+    assert (got["late_fee_rate"], got["committee_amount"], got["committee_months"]) == ("0.00200", "5000.00", 6)
+    assert got["large_customer_permille"] == "1.500"                            # defaults filled in
     assert manager.post("/api/v1/feepolicy/", json={"center_id": sc01}).status_code == 409
     assert manager.post("/api/v1/feepolicy/", json={"center_id": sc02}).status_code in (403, 404)
     bad = manager.put(f"/api/v1/feepolicy/{r.json['id']}", json={"late_fee_rate": "0.3"})
