@@ -11,7 +11,7 @@ centre's households on any page or export.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -115,8 +115,8 @@ def _large_limits(center_ids) -> dict[int, tuple[Decimal, Decimal]]:
 
 def due_this_month(as_of: date | None = None, center_ids=None) -> list[HouseholdArrears]:
     """本月催缴: households with an escalation action still to record in their
-    current arrears month (contacts since that month began count; a lawsuit
-    counts once ever)."""
+    current arrears month (rules.outstanding: monthly contacts count within the
+    month, a lawyer's letter within its stage, a lawsuit once ever)."""
     as_of = as_of or timeutil.today()
     rows = household_arrears(as_of, center_ids)
     if not rows:
@@ -130,10 +130,10 @@ def due_this_month(as_of: date | None = None, center_ids=None) -> list[Household
         by_household[household_id].append((method, at))
     out = []
     for r in rows:
-        start = datetime.combine(rules.add_months(r.oldest_due, r.months), datetime.min.time())
-        seen = by_household.get(r.household.id, [])
-        r.done = sorted({m for m, at in seen if at >= start})
-        r.pending = rules.outstanding(r.due, r.done, [m for m, _at in seen])
+        seen = [(m, rules.months_overdue(r.oldest_due, at.date()))
+                for m, at in by_household.get(r.household.id, []) if at.date() <= as_of]
+        r.done = sorted({m for m, month in seen if month == r.months})
+        r.pending = rules.outstanding(r.months, r.is_large, seen)
         if r.pending:
             out.append(r)
     return out
@@ -176,11 +176,11 @@ def notice(household_id, as_of: date | None = None) -> dict:
         raise NotFound(_("业户不存在或不在您的服务中心范围内"))
     bills = db.session.scalars(
         select(Bill).join(ChargeItem, ChargeItem.id == Bill.charge_item_id).where(
-            *records.visible(Bill), Bill.household_id == household.id, Bill.status == "unpaid")
-        .order_by(Bill.due_date, Bill.id)).unique().all()
+            *records.visible(Bill), Bill.household_id == household.id, Bill.status == "unpaid")).unique().all()
     principal = sum((b.amount for b in bills if b.charge_item.kind != LATE_FEE_KIND), ZERO)
     late = sum((b.amount for b in bills if b.charge_item.kind == LATE_FEE_KIND), ZERO)
-    lines = [{"bill": b, "late": b.charge_item.kind == LATE_FEE_KIND,
-              "days": rules.days_overdue(b.due_date, as_of)} for b in bills]
+    lines = sorted(({"bill": b, "late": b.charge_item.kind == LATE_FEE_KIND,
+                     "days": rules.days_overdue(b.due_date, as_of)} for b in bills),
+                   key=lambda line: (line["bill"].period, line["late"], line["bill"].due_date, line["bill"].id))
     return {"household": household, "center": household.center, "lines": lines, "principal": principal,
             "late_fees": late, "total": principal + late, "as_of": as_of}

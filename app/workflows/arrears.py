@@ -112,13 +112,36 @@ def actions_due(months: int, is_large: bool) -> tuple[str, ...]:
     return (REMINDER, NOTICE)
 
 
-def outstanding(due: tuple[str, ...], done_methods, ever_methods=()) -> tuple[str, ...]:
-    """The due actions not yet recorded: `done_methods` are the contact methods
-    recorded since this arrears month began; litigation counts once ever
-    (`ever_methods`), since a case is filed once."""
-    done = {METHOD_ACTION.get(m) for m in done_methods}
-    ever = {METHOD_ACTION.get(m) for m in ever_methods}
-    return tuple(a for a in due if a not in done and not (a == LITIGATION and a in ever))
+def letter_cycle_start(months: int, is_large: bool) -> int | None:
+    """The month the current lawyer's-letter stage began (6 or 12; 3 for a large
+    customer), or None outside a letter stage. A letter not sent at the start
+    stays due for the rest of its stage."""
+    if is_large:
+        return LARGE_LETTER_AT if LARGE_LETTER_AT <= months < LARGE_LITIGATION_AT else None
+    if MONTHLY_UNTIL <= months < LITIGATION_AT:
+        return MONTHLY_UNTIL + (months - MONTHLY_UNTIL) // LETTER_EVERY * LETTER_EVERY
+    return None
+
+
+def outstanding(months: int, is_large: bool, recorded) -> tuple[str, ...]:
+    """What is still to do this arrears month, given the contacts `recorded` as
+    (method, arrears month in which it was recorded) pairs:
+
+    - the monthly reminder (phone or SMS) and written notice: unless one was
+      recorded in this month;
+    - the lawyer's letter: unless one was recorded since its stage began
+      (so a letter missed at 6 months is still asked for at 7);
+    - litigation: unless a case was ever recorded (it is filed once).
+    """
+    done = {(METHOD_ACTION.get(method), at) for method, at in recorded}
+    due = set(actions_due(months, is_large))
+    pending = {a for a in (REMINDER, NOTICE) if a in due and (a, months) not in done}
+    start = letter_cycle_start(months, is_large)
+    if start is not None and not any(a == LAWYER_LETTER and at >= start for a, at in done):
+        pending.add(LAWYER_LETTER)
+    if LITIGATION in due and not any(a == LITIGATION for a, _at in done):
+        pending.add(LITIGATION)
+    return tuple(a for a in ACTIONS if a in pending)
 
 
 def for_committee(months: int, total: Decimal, committee_months: int, committee_amount: Decimal) -> bool:

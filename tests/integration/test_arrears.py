@@ -4,7 +4,7 @@ the owners'-committee list (≥ 6 months or > ¥5000, from the centre's policy),
 the printable notice, the fee policy, role grants and centre scope."""
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -102,23 +102,29 @@ def test_aging_page_and_export(app, aging_centre, logged_in):
 # -- escalation on 本月催缴 -------------------------------------------------------------
 
 def test_escalation_stage_per_household(ctx):
-    """As of AS_OF: 2 months → reminder + notice; 6 → lawyer's letter; 7 → nothing due
-    (not listed); 19 → litigation; a large customer (200 m² > 1.5‰ of 100000 m²) at 3
-    months → lawyer's letter with the monthly ones, at 6 → litigation."""
+    """As of AS_OF: 2 months → reminder + notice; 6 → lawyer's letter; 7 with the letter
+    sent at 6 → nothing due (not listed); 7 without it → the letter is still due; 19 →
+    litigation; a large customer (200 m² > 1.5‰ of 100000 m²) at 3 months → lawyer's
+    letter with the monthly ones, at 6 → litigation."""
     cid = af.center(managed_area="100000.00")
     cases = {
         "m2": ("50.00", date(2045, 5, 20)), "m6": ("50.00", date(2045, 1, 20)), "m7": ("50.00", date(2044, 12, 20)),
-        "m19": ("50.00", date(2043, 12, 20)), "big3": ("200.00", date(2045, 4, 20)),
-        "big6": ("200.00", date(2045, 1, 20)),
+        "m7_sent": ("50.00", date(2044, 12, 20)), "m19": ("50.00", date(2043, 12, 20)),
+        "big3": ("200.00", date(2045, 4, 20)), "big6": ("200.00", date(2045, 1, 20)),
     }
     hh = {}
     for key, (area, due) in cases.items():
         hh[key] = af.household(cid, area=area)
         af.bill(hh[key], "100.00", due)
+    # History: the letter went out in month 6 (a row as the recorder would have left it then).
+    db.session.add(ArrearsContact(center_id=cid, household_id=hh["m7_sent"], method="lawyer_letter",
+                                  result="delivered", contacted_at=datetime(2045, 6, 25, 10, 0)))
+    db.session.commit()
     due = {r.household.id: (r.months, r.is_large, r.pending) for r in arrears.due_this_month(AS_OF, [cid])}
     assert due[hh["m2"]] == (2, False, ("reminder", "notice"))
     assert due[hh["m6"]] == (6, False, ("lawyer_letter",))
-    assert hh["m7"] not in due
+    assert hh["m7_sent"] not in due
+    assert due[hh["m7"]] == (7, False, ("lawyer_letter",))
     assert due[hh["m19"]] == (19, False, ("litigation",))
     assert due[hh["big3"]] == (3, True, ("reminder", "notice", "lawyer_letter"))
     assert due[hh["big6"]] == (6, True, ("litigation",))

@@ -113,12 +113,29 @@ def test_escalation_table(months, ordinary, large):
     assert rules.actions_due(months, True) == large
 
 
-def test_outstanding_subtracts_what_was_recorded():
-    due = (REMINDER, NOTICE)
-    assert rules.outstanding(due, ["sms"]) == (NOTICE,)             # an SMS is the reminder
-    assert rules.outstanding(due, ["phone", "notice"]) == ()
-    assert rules.outstanding((LAWYER_LETTER,), ["phone"]) == (LAWYER_LETTER,)
-    assert rules.outstanding((LITIGATION,), [], ever_methods=["litigation"]) == ()   # sued once, not monthly
+OUTSTANDING = [
+    # months, large, recorded (method, arrears month recorded in), still to do
+    (2, False, [], (REMINDER, NOTICE)),
+    (2, False, [("sms", 2)], (NOTICE,)),                                   # an SMS is the reminder
+    (2, False, [("phone", 2), ("notice", 2)], ()),
+    (2, False, [("phone", 1), ("notice", 1)], (REMINDER, NOTICE)),         # last month's do not count
+    (6, False, [("phone", 6)], (LAWYER_LETTER,)),
+    (6, False, [("lawyer_letter", 6)], ()),
+    (8, False, [], (LAWYER_LETTER,)),                                      # missed at 6: still due at 8
+    (8, False, [("lawyer_letter", 6)], ()),
+    (13, False, [("lawyer_letter", 7)], (LAWYER_LETTER,)),                 # a new letter stage from 12
+    (13, False, [("lawyer_letter", 12)], ()),
+    (4, True, [("phone", 4), ("notice", 4)], (LAWYER_LETTER,)),            # large: letter from 3
+    (4, True, [("lawyer_letter", 3), ("phone", 4), ("notice", 4)], ()),
+    (19, False, [], (LITIGATION,)),
+    (25, False, [("litigation", 19)], ()),                                 # filed once, not monthly
+    (7, True, [("litigation", 6)], ()),
+]
+
+
+@pytest.mark.parametrize("months,large,recorded,expected", OUTSTANDING)
+def test_outstanding_after_recorded_contacts(months, large, recorded, expected):
+    assert rules.outstanding(months, large, recorded) == expected
 
 
 @pytest.mark.parametrize("months,total,expected", [
