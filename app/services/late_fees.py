@@ -43,17 +43,18 @@ def centers(center_ids=None) -> list[tuple[int, str, str]]:
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
-def accrue_late_fees(as_of: date | None = None, center_ids=None, progress=None) -> dict[str, int]:
+def accrue_late_fees(as_of: date | None = None, center_ids=None, progress=None, household_ids=None) -> dict[str, int]:
     """Bring every centre's late-fee bills to the figure as of `as_of` (default:
-    today, server time). Returns counts {created, updated, unchanged}."""
+    today, server time). Returns counts {created, updated, unchanged}.
+    `household_ids` narrows it (e.g. the desk, just before taking a payment)."""
     as_of = as_of or timeutil.today()
     totals = {"created": 0, "updated": 0, "unchanged": 0}
     for center_id, code, name in centers(center_ids):
         try:
-            counts = _accrue_center(center_id, as_of)
+            counts = _accrue_center(center_id, as_of, household_ids)
         except IntegrityError:
             db.session.rollback()  # a concurrent run created some of them: redo the centre
-            counts = _accrue_center(center_id, as_of)
+            counts = _accrue_center(center_id, as_of, household_ids)
         for key, value in counts.items():
             totals[key] += value
         if progress is not None:
@@ -76,18 +77,19 @@ def late_fee_item(center_id: int) -> ChargeItem:
     return item
 
 
-def _accrue_center(center_id: int, as_of: date) -> dict[str, int]:
+def _accrue_center(center_id: int, as_of: date, household_ids=None) -> dict[str, int]:
     rate = policy(center_id).late_fee_rate
     item = late_fee_item(center_id)
+    narrow = [Bill.household_id.in_(list(household_ids))] if household_ids is not None else []
     existing = {b.source_key: b for b in db.session.scalars(
         select(Bill).join(ChargeItem, ChargeItem.id == Bill.charge_item_id).where(
             Bill.center_id == center_id, Bill.deleted_on.is_(None), ChargeItem.kind == LATE_FEE_KIND,
-            Bill.source_key.like(f"{LATE_PREFIX}%")))}
+            Bill.source_key.like(f"{LATE_PREFIX}%"), *narrow))}
     open_sources = [int(k[len(LATE_PREFIX):]) for k, b in existing.items()
                     if b.status == "unpaid" and k[len(LATE_PREFIX):].isdigit()]
     sources = db.session.scalars(
         select(Bill).join(ChargeItem, ChargeItem.id == Bill.charge_item_id).where(
-            Bill.center_id == center_id, Bill.deleted_on.is_(None), ChargeItem.kind != LATE_FEE_KIND,
+            Bill.center_id == center_id, Bill.deleted_on.is_(None), ChargeItem.kind != LATE_FEE_KIND, *narrow,
             or_(Bill.status == "unpaid", Bill.id.in_(open_sources or [-1])),
             or_(Bill.due_date < as_of, Bill.id.in_(open_sources or [-1])),
         ).order_by(Bill.id)).unique().all()

@@ -172,3 +172,13 @@ def test_concurrent_runs_make_one_late_fee_bill(app, db_url):
     assert errors == []
     with app.app_context():
         assert sorted(x.amount for x in late_bills(hh)) == [Decimal("93.00"), Decimal("180.00"), Decimal("273.00")]
+
+
+def test_one_household_can_be_brought_up_to_date(centre):
+    """The desk may refresh one household's late fees before a payment; others stay as they were."""
+    cid, hh = centre
+    other = af.household(cid)
+    af.bill(hh, "1000.00", date(2041, 10, 15))
+    af.bill(other, "1000.00", date(2041, 10, 15))
+    assert accrue_late_fees(date(2041, 10, 25), center_ids=[cid], household_ids=[hh])["created"] == 1
+    assert [x.amount for x in late_bills(hh)] == [Decimal("30.00")] and late_bills(other) == []
