@@ -293,10 +293,15 @@ def test_role_grants_on_pages(logged_in, user, pages, exports):
     assert [c.get(u).status_code for u in EXPORTS] == [exports] * len(EXPORTS), user
 
 
-@pytest.mark.parametrize("url", ["/arrearscontactview/list/", "/arrearscontactview/add",
-                                 "/centerfeepolicyview/list/"])
-def test_screens_render(logged_in, url):
-    assert logged_in("admin1").get(url).status_code == 200
+@pytest.mark.parametrize("user,url,status", [
+    ("admin1", "/arrearscontactview/list/", 200), ("cashier1", "/arrearscontactview/add", 200),
+    ("frontdesk1", "/arrearscontactview/add", 200), ("center_manager1", "/arrearscontactview/add", 403),
+    ("center_manager1", "/centerfeepolicyview/add", 200), ("center_manager1", "/centerfeepolicyview/list/", 200),
+    ("cashier1", "/centerfeepolicyview/list/", 200), ("cashier1", "/centerfeepolicyview/add", 403),
+    ("auditor1", "/centerfeepolicyview/list/", 200), ("technician1", "/arrearscontactview/list/", 403),
+])
+def test_screens_per_role(logged_in, user, url, status):
+    assert logged_in(user).get(url).status_code == status
 
 
 def test_cashier1_sees_no_sc02_household_anywhere(app, logged_in):
