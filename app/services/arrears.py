@@ -130,8 +130,9 @@ def due_this_month(as_of: date | None = None, center_ids=None) -> list[Household
         by_household[household_id].append((method, at))
     out = []
     for r in rows:
+        # (method, arrears month it was recorded in); contacts before these arrears began do not count
         seen = [(m, rules.months_overdue(r.oldest_due, at.date()))
-                for m, at in by_household.get(r.household.id, []) if at.date() <= as_of]
+                for m, at in by_household.get(r.household.id, []) if r.oldest_due <= at.date() <= as_of]
         r.done = sorted({m for m, month in seen if month == r.months})
         r.pending = rules.outstanding(r.months, r.is_large, seen)
         if r.pending:
