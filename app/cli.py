@@ -190,3 +190,22 @@ def register(app) -> None:
     app.cli.add_command(billing_group)
     app.cli.add_command(backup_command)
     _sync_roles_after_upgrade()
+
+
+# -- arrears: 滞纳金 (late fees), daily -----------------------------------------------
+
+@billing_group.command("late-fees")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Accrue as of this date (YYYY-MM-DD); default: today (server time).")
+@with_appcontext
+def billing_late_fees_command(day):
+    """Daily: set each overdue bill's late fee (滞纳金) to its figure as of the day (idempotent)."""
+    from app import timeutil
+    from app.services.late_fees import accrue_late_fees, centers
+
+    as_of = day.date() if day else timeutil.today()
+    todo = centers()
+    with click.progressbar(length=len(todo), label=f"late fees as of {as_of}") as bar:
+        totals = accrue_late_fees(as_of, center_ids=[c[0] for c in todo],
+                                  progress=lambda code, name, counts: bar.update(1))
+    click.echo(f"billing late-fees {as_of}: " + ", ".join(f"{k}={v}" for k, v in totals.items()))

@@ -129,6 +129,20 @@ for _role, _grants in _DESK_GRANTS.items():
 for _role in ("gm", "hr", "finance", "center_manager", "supervisor", "frontdesk", "cashier", "technician"):
     ROLE_GRANTS[_role]["Approval"] = RW
 
+#: arrears (欠费, 催缴): cashiers chase arrears in their own centre; the front desk
+#: reads and records contacts; the centre manager reads and keeps the fee policy;
+#: company roles read. "Arrears" = the pages and exports, "ArrearsContact" = 催缴记录.
+_ARREARS_GRANTS: dict[str, dict[str, frozenset]] = {
+    "cashier": {"Arrears": RO, "ArrearsContact": RW, "FeePolicy": R},
+    "frontdesk": {"Arrears": R, "ArrearsContact": frozenset({READ, WRITE})},
+    "center_manager": {"Arrears": RO, "ArrearsContact": RO, "FeePolicy": RW},
+    "finance": {"Arrears": RO, "ArrearsContact": RO, "FeePolicy": RO},
+    "gm": {"Arrears": RO, "ArrearsContact": RO, "FeePolicy": RO},
+    "auditor": {"Arrears": RO, "ArrearsContact": RO, "FeePolicy": RO},
+}
+for _role, _grants in _ARREARS_GRANTS.items():
+    ROLE_GRANTS[_role].update(_grants)
+
 #: FAB's own views every signed-in user needs: own profile, own password,
 #: and the API description (integrators work with their own role's user).
 EVERY_USER = (

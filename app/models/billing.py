@@ -33,6 +33,8 @@ CHARGE_KINDS = {
     "renovation_deposit": _l("装修押金"),
     "paid_service": _l("有偿服务"),
     "other": _l("其他"),
+    # arrears (late fees): one 滞纳金 bill per overdue bill, source_key "late:<bill id>"
+    "late_fee": _l("滞纳金"),
 }
 CHARGE_BASES = {"per_area": _l("按面积(元/㎡)"), "fixed": _l("固定金额")}
 BILL_STATUSES = {"unpaid": _l("未缴"), "paid": _l("已缴"), "reversed": _l("已红冲")}

@@ -66,6 +66,12 @@ MENU_RESOURCES = [
     # desk (issue 5): 收银台 and the 收缴率 report
     ("CashierDesk", FEES, "Payment"),
     ("CollectionReport", FEES, "FeeReport"),
+    # arrears: 本月催缴, 欠费账龄, 业委会报告, 催缴记录, 收费政策
+    ("ArrearsDue", FEES, "Arrears"),
+    ("ArrearsAging", FEES, "Arrears"),
+    ("ArrearsCommittee", FEES, "Arrears"),
+    ("ArrearsContacts", FEES, "ArrearsContact"),
+    ("FeePolicies", FEES, "FeePolicy"),
 ]
 
 
@@ -182,7 +188,25 @@ def register_views(appbuilder) -> None:
     fees_menu = appbuilder.menu.find(FEES)
     if fees_menu is not None:
         fees_menu.childs.sort(key=lambda item: item.name != "CashierDesk")  # stable: the rest keep their order
+    _register_arrears(appbuilder)
     _register_handover(appbuilder)
+
+
+def _register_arrears(appbuilder) -> None:
+    """Arrears (issue 5 items 5, 6, 10): pages, 催缴记录, 收费政策 and their REST resources."""
+    from app.views import arrears as ar
+    from app.views import collections as co
+
+    dues = {"category": FEES, "category_label": _l("收费"), "category_icon": "fa-jpy"}
+    appbuilder.add_view(ar.ArrearsView, "ArrearsDue", label=_l("本月催缴"), icon="fa-bell-o", **dues)
+    appbuilder.add_link("ArrearsAging", href="/arrears/aging/", label=_l("欠费账龄"), icon="fa-hourglass-half",
+                        **dues)
+    appbuilder.add_link("ArrearsCommittee", href="/arrears/committee/", label=_l("业主委员会欠费报告"),
+                        icon="fa-users", **dues)
+    appbuilder.add_view(co.ArrearsContactView, "ArrearsContacts", label=_l("催缴记录"), icon="fa-phone", **dues)
+    appbuilder.add_view(co.CenterFeePolicyView, "FeePolicies", label=_l("收费政策"), icon="fa-sliders", **dues)
+    for api in (co.ArrearsContactApi, co.CenterFeePolicyApi):
+        appbuilder.add_api(api)
 
 
 def _register_handover(appbuilder) -> None:
