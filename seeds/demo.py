@@ -14,6 +14,7 @@ from app.models.estate import Building, Household, ServiceCenter, Unit
 from app.security import COMPANY_WIDE_ROLES, ROLES
 from app.services.reference import sync_reference_data
 from app.validators import id_check_char
+from seeds.billing import load_billing
 from seeds.personnel import load_personnel
 from seeds.work_orders import load_work_orders
 
@@ -114,4 +115,5 @@ def load_demo(progress=print) -> dict[str, int]:
     _seed_users(centers, counts)
     counts.update(load_personnel(progress))
     counts["work_orders"] = load_work_orders(progress)
+    counts.update(load_billing(progress))  # fees: items, rates, readings, parking, 3 months of bills
     return counts

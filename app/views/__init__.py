@@ -56,6 +56,11 @@ MENU_RESOURCES = [
     ("SlaPolicies", SYSTEM, "SlaPolicy"),
     ("WorkCalendars", SYSTEM, "WorkCalendar"),
     ("Holidays", SYSTEM, "Holiday"),
+    # fees: rates with effective dates, meter readings, 缺抄表, 生成账单
+    ("BillGenerate", FEES, "BillGeneration"),
+    ("MeterReadings", FEES, "MeterReading"),
+    ("MissingReadings", FEES, "MeterReading"),
+    ("ChargeRates", FEES, "ChargeRate"),
 ]
 
 
@@ -162,4 +167,17 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(HolidayView, "Holidays", label=_l("节假日"), icon="fa-calendar-times-o", **system)
     current_app.context_processor(badge_context)
     for api in (ServiceCenterApi, BuildingApi, UnitApi, HouseholdApi, ApprovalApi):
+        appbuilder.add_api(api)
+    # fees: 生成账单, 抄表, 缺抄表, 收费标准调整 (in the 收费 menu)
+    from app.views import fees as fv
+
+    fees_menu = {"category": FEES, "category_label": _l("收费"), "category_icon": "fa-jpy"}
+    appbuilder.add_view(fv.BillGenerationView, "BillGenerate", label=_l("生成账单"), icon="fa-magic", **fees_menu)
+    appbuilder.add_view(fv.MeterReadingView, "MeterReadings", label=_l("抄表记录"), icon="fa-tachometer",
+                        **fees_menu)
+    appbuilder.add_link("MissingReadings", href="/meterreadingview/missing/", label=_l("缺抄表"),
+                        icon="fa-exclamation-circle", **fees_menu)
+    appbuilder.add_view(fv.ChargeRateView, "ChargeRates", label=_l("收费标准调整"), icon="fa-line-chart",
+                        **fees_menu)
+    for api in (fv.ChargeRateApi, fv.MeterReadingApi):
         appbuilder.add_api(api)
