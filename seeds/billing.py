@@ -119,7 +119,7 @@ def _parking(center: ServiceCenter, index: int) -> int:
     spaces = []
     for n in range(1, SPACES_PER_CENTER + 1):
         area = "地下一层A区" if n <= 20 else "地面B区"
-        spaces.append(ParkingSpace(center_id=center.id, code=f"{'A' if n <= 20 else 'B'}{n:03d}", area=area,
+        spaces.append(ParkingSpace(center_id=center.id, code=f"{area[:2]}{'A' if n <= 20 else 'B'}{n:03d}", area=area,
                                    kind="leased" if n % 10 else "owned", status="available"))
     db.session.add_all(spaces)
     db.session.flush()

@@ -6,11 +6,12 @@ app.services.fee_generation, so they hold on every route.
 
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.fieldwidgets import DatePickerWidget, Select2Widget
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow.validate import OneOf
-from wtforms import SelectField
+from wtforms import DateField, DecimalField, SelectField
+from wtforms.validators import Optional
 
 from app import timeutil
 from app.errors import DomainError
@@ -103,10 +104,18 @@ class MeterReadingView(ScopedModelView):
         "read_on": _l("留空为今天"),
     }
     _kind = SelectField(_l("表计类别"), choices=list(METER_KINDS.items()), widget=Select2Widget())
+    _optional = {
+        "previous_reading": DecimalField(_l("上期读数"), places=2, validators=[Optional()],
+                                         description=_l("留空则取该户上期本期读数")),
+        "read_on": DateField(_l("抄表日期"), validators=[Optional()], widget=DatePickerWidget(),
+                             description=_l("留空为今天")),
+    }
     add_form_extra_fields = {
         "household": SearchSelectField(_l("业户"), model=Household, endpoint="HouseholdView.lookup", required=True),
         "meter_kind": _kind,
+        **_optional,
     }
+    edit_form_extra_fields = _optional
     search_form_extra_fields = {"meter_kind": _kind}
 
     @expose("/missing/")
@@ -185,3 +194,13 @@ class MeterReadingApi(ScopedModelRestApi):
     order_columns = ["id", "period", "read_on", "usage"]
     search_columns = ["center_id", "household_id", "meter_kind", "period", "replaced_meter"]
     validators_columns = {"meter_kind": OneOf(list(METER_KINDS))}
+    #: Filled by the service when left out (上期读数 from last period, 抄表日期 today).
+    optional_columns = ("previous_reading", "read_on")
+
+    def _init_model_schemas(self):
+        super()._init_model_schemas()
+        for name in self.optional_columns:
+            for schema in (self.add_model_schema, self.edit_model_schema):
+                if name in schema.fields:
+                    schema.fields[name].required = False
+                    schema.fields[name].allow_none = True
