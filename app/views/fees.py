@@ -10,7 +10,7 @@ from flask_appbuilder.fieldwidgets import DatePickerWidget, Select2Widget
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow.validate import OneOf
-from wtforms import DateField, DecimalField, SelectField
+from wtforms import BooleanField, DateField, DecimalField, SelectField
 from wtforms.validators import Optional
 
 from app import timeutil
@@ -109,6 +109,8 @@ class MeterReadingView(ScopedModelView):
                                          description=_l("留空则取该户上期本期读数")),
         "read_on": DateField(_l("抄表日期"), validators=[Optional()], widget=DatePickerWidget(),
                              description=_l("留空为今天")),
+        "replaced_meter": BooleanField(_l("换表"), default=False,
+                                       description=_l("换表：新表从0起计，用量=本期读数+(旧表止码−上期读数)；须在备注说明")),
     }
     add_form_extra_fields = {
         "household": SearchSelectField(_l("业户"), model=Household, endpoint="HouseholdView.lookup", required=True),

@@ -306,6 +306,31 @@ def test_reading_scope_and_roles(app, api, logged_in):
     assert logged_in("frontdesk1").get("/meterreadingview/add").status_code == 200
 
 
+def test_reading_web_form_defaults_previous_and_shows_the_refusal(app, logged_in):
+    """The 抄表 form: 上期读数 left empty takes last period's reading; a reading below
+    it comes back with the message and writes nothing."""
+    with app.app_context():
+        hh = factories.household("SC01").id
+        _reading(hh, "electricity", "2034-01", "1500", "1200")
+    c = logged_in("frontdesk1")
+    form = {"household": hh, "meter_kind": "electricity", "period": "2034-02", "previous_reading": "",
+            "current_reading": "1400", "read_on": "", "old_meter_final": "", "note": ""}
+    page = c.post("/meterreadingview/add", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "本期读数 1400.00 小于上期读数 1500.00" in page
+    assert _count_readings(app, hh) == 1
+    c.post("/meterreadingview/add", data={**form, "current_reading": "1833"}, follow_redirects=True)
+    with app.app_context():
+        r = db.session.scalars(select(MeterReading).filter_by(household_id=hh, period="2034-02")).one()
+        assert (r.previous_reading, r.usage, r.read_on) == (D("1500.00"), D("333.00"), timeutil.today())
+        assert r.reader_id == app.appbuilder.sm.find_user(username="frontdesk1").id
+
+
+def test_charge_item_form_offers_per_reading(app, logged_in):
+    c = logged_in("center_manager1")
+    page = c.get("/chargeitemview/add").get_data(as_text=True)
+    assert "按抄表用量(元/吨或元/度)" in page and "表计类别" in page
+
+
 def test_missing_readings_page_lists_households_without_a_reading(app, logged_in):
     """缺抄表: SC01's demo households with no reading of a future period are all listed."""
     page = logged_in("cashier1").get("/meterreadingview/missing/?period=2034-05").get_data(as_text=True)
