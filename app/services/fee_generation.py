@@ -14,8 +14,9 @@ What a run bills, per centre:
   keeping the bill's id.
 
 Running it again adds nothing: existing bills (household, item, period,
-source_key) are skipped, and the partial unique index refuses what a
-concurrent run slips in (the centre is then redone). Zero amounts (no usage,
+source_key) are skipped; concurrent runs of one centre are serialised by a
+lock on the centre's row, and the partial unique index refuses anything that
+still slips in (the centre is then redone). Zero amounts (no usage,
 a free rental) make no bill: nothing is owed.
 """
 
@@ -34,6 +35,7 @@ from app.models.estate import Building, Household, ServiceCenter, Unit
 from app.models.fees import METER_KINDS, ChargeRate, MeterReading
 from app.models.work_orders import WorkOrder
 from app.security import center_scope, in_scope
+from app.services import records
 from app.services.billing import NOT_PER_HOUSEHOLD, bill_amount, due_date, parse_period
 from app.services.parking import monthly_parking_charges
 from app.workflows.fees import rate_in_force, reading_amount
@@ -132,6 +134,7 @@ def generate_for_user(period: str, center_id=None) -> Summary:
 
 def _run_center(center, period: str, year: int, month: int) -> Summary:
     center_id = center[0]
+    records.lock_rows(ServiceCenter, [center_id])  # one run per centre at a time; the next sees our bills
     part = Summary(period)
     items = list(db.session.scalars(select(ChargeItem).where(
         ChargeItem.center_id == center_id, ChargeItem.deleted_on.is_(None), ChargeItem.active.is_(True)

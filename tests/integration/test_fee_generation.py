@@ -3,6 +3,7 @@ effective dates, meter readings (抄表) and per-reading bills, 车位费 from r
 有偿服务 from work orders, idempotent runs with a summary, the 生成账单 page
 per role and centre, the CLI, the demo data."""
 
+import threading
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -183,6 +184,36 @@ def test_bill_paid_services_on_its_own_is_idempotent(app, fg):
         assert first.created == {"paid_service": 2}
         assert fee_generation.bill_paid_services("2031-08", [fg["center"]]).total == 0
         assert fee_generation.generate("2031-07", [fg["center"]]).created["paid_service"] == 0
+
+
+def test_concurrent_runs_of_one_period_bill_once(app, fg):
+    """Two runs of the same period at the same moment (two cashiers, or cron and the
+    button): the unique index refuses the loser's duplicates, it redoes the centre and
+    adds nothing; every bill exists once and the order keeps one bill."""
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run():
+        with app.app_context():
+            try:
+                barrier.wait()
+                results.append(fee_generation.generate("2031-07", [fg["center"]]).total)
+            except Exception as e:  # noqa: BLE001 - the test reports any failure below
+                errors.append(e)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors and sorted(results) == [0, 9], (results, errors)
+    with app.app_context():
+        assert len(_bills(fg["center"])) == 9
+        order = db.session.get(WorkOrder, fg["wo_done"])
+        assert db.session.scalar(select(func.count()).select_from(Bill).where(
+            Bill.source_key == f"wo:{order.id}")) == 1 and order.bill_id is not None
 
 
 # -- charge rates (收费标准调整) -------------------------------------------------------
