@@ -388,6 +388,7 @@ def test_generate_page_for_the_cashier_of_one_centre(app, logged_in):
     c = logged_in("cashier1")
     page = c.get("/billgeneration/").get_data(as_text=True)
     assert "生成账单" in page and "阳光花园服务中心" in page and "锦绣华庭服务中心" not in page
+    assert 'href="/billgeneration/' in page and 'href="/meterreadingview/missing/"' in page  # 收费 menu
     r = c.post("/billgeneration/run", data={"period": "2039-01", "center_id": sc01}, follow_redirects=True)
     text = r.get_data(as_text=True)
     created = _count_bills(app, "SC01", "2039-01")
@@ -411,6 +412,7 @@ def test_generate_page_roles(app, logged_in):
     """frontdesk has no 生成账单 (403 on the page and the run); the centre manager has."""
     desk = logged_in("frontdesk1")
     assert desk.get("/billgeneration/").status_code == 403
+    assert 'href="/billgeneration/' not in desk.get("/meterreadingview/list/").get_data(as_text=True)
     assert desk.post("/billgeneration/run", data={"period": "2036-01"}).status_code == 403
     assert _count_bills(app, "SC01", "2036-01") == 0
     assert logged_in("center_manager1").get("/billgeneration/").status_code == 200
