@@ -124,17 +124,31 @@ def billing_group():
 
 @billing_group.command("generate")
 @click.option("--period", required=True, help="Billing period YYYY-MM (账期).")
+@click.option("--center", "center_code", default=None, help="Only this centre (code, e.g. SC01).")
 @with_appcontext
-def billing_generate_command(period):
-    """Monthly: bill every household for every active charge item (idempotent)."""
+def billing_generate_command(period, center_code):
+    """Monthly: bill every household for every active charge item, meter readings,
+    parking rentals and paid services (idempotent; one transaction per centre)."""
     from app.errors import DomainError
-    from app.services.billing import generate
+    from app.services.billing import parse_period
+    from app.services.fee_generation import Summary, centers_to_run, generate
 
     try:
-        count = generate(period, progress=lambda line: click.echo(f"  {line}"))
+        year, month = parse_period(period)
     except DomainError as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"billing generate {period}: {count} bill(s) created")
+    period = f"{year:04d}-{month:02d}"
+    centers = [c for c in centers_to_run() if center_code is None or c.code == center_code.strip().upper()]
+    if center_code and not centers:
+        raise click.ClickException(f"no service centre {center_code!r}")
+    summary, lines = Summary(period), []
+    with click.progressbar([(c.id, c.code) for c in centers], label=f"billing {period}",
+                           item_show_func=lambda c: c[1] if c else "") as bar:
+        for center_id, _code in bar:
+            summary.merge(generate(period, [center_id], progress=lines.append))
+    for line in lines + summary.lines()[1:]:
+        click.echo(f"  {line}")
+    click.echo(f"billing generate {period}: {summary.total} bill(s) created")
 
 
 @click.command("backup")

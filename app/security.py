@@ -124,6 +124,22 @@ _DESK_GRANTS: dict[str, dict[str, frozenset]] = {
 for _role, _grants in _DESK_GRANTS.items():
     ROLE_GRANTS[_role].update(_grants)
 
+#: 收费 (fees: rates, meter readings, generation): the centre manager keeps the
+#: rates like the charge items; cashiers and the front desk record meter
+#: readings; cashiers (and the centre manager) generate a period's bills.
+_GENERATE = frozenset({READ, WRITE})
+_FEES_GRANTS: dict[str, dict[str, frozenset]] = {
+    "center_manager": {"ChargeRate": RW, "MeterReading": RO, "BillGeneration": _GENERATE},
+    "cashier": {"ChargeRate": R, "MeterReading": RW, "BillGeneration": _GENERATE},
+    "frontdesk": {"MeterReading": RW},
+    "supervisor": {"MeterReading": R},
+    "finance": {"ChargeRate": RO, "MeterReading": RO},
+    "gm": {"ChargeRate": RO, "MeterReading": RO},
+    "auditor": {"ChargeRate": RO, "MeterReading": RO},
+}
+for _role, _grants in _FEES_GRANTS.items():
+    ROLE_GRANTS[_role].update(_grants)
+
 # Deciding and withdrawing are writes on "Approval"; which step a role may
 # decide is chain data (app/workflows/chains.py), checked by the service.
 for _role in ("gm", "hr", "finance", "center_manager", "supervisor", "frontdesk", "cashier", "technician"):

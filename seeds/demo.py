@@ -14,6 +14,7 @@ from app.models.estate import Building, Household, ServiceCenter, Unit
 from app.security import COMPANY_WIDE_ROLES, ROLES
 from app.services.reference import sync_reference_data
 from app.validators import id_check_char
+from seeds.billing import load_billing
 from seeds.personnel import load_personnel
 from seeds.work_orders import load_work_orders
 
@@ -118,7 +119,8 @@ def load_demo(progress=print) -> dict[str, int]:
     from seeds.handover import load_handover  # shift handover (交接班)
 
     counts.update(load_handover(progress))
-    from seeds.payments import load_payments  # desk (issue 5): demo bills and payments
+    counts.update(load_billing(progress))  # fees: items, rates, readings, parking, 3 months of bills
+    from seeds.payments import load_payments  # desk (issue 5): demo payments
 
     counts["payments"] = load_payments(progress)
     return counts

@@ -12,6 +12,7 @@ from app.models.audit import AuditLog  # noqa: F401
 from app.models.billing import Bill, ChargeItem, Payment, PaymentBill, ReceiptSequence  # noqa: F401
 from app.models.collections import ArrearsContact, CenterFeePolicy  # noqa: F401  (arrears)
 from app.models.estate import Building, Household, ServiceCenter, Unit  # noqa: F401
+from app.models.fees import ChargeRate, MeterReading  # noqa: F401  (fees: rates, meter readings)
 from app.models.parking import ParkingRental, ParkingSpace  # noqa: F401
 from app.models.personnel import (  # noqa: F401
     Applicant,

@@ -36,7 +36,8 @@ CHARGE_KINDS = {
     # arrears (late fees): one 滞纳金 bill per overdue bill, source_key "late:<bill id>"
     "late_fee": _l("滞纳金"),
 }
-CHARGE_BASES = {"per_area": _l("按面积(元/㎡)"), "fixed": _l("固定金额")}
+CHARGE_BASES = {"per_area": _l("按面积(元/㎡)"), "fixed": _l("固定金额"),
+                "per_reading": _l("按抄表用量(元/吨或元/度)")}
 BILL_STATUSES = {"unpaid": _l("未缴"), "paid": _l("已缴"), "reversed": _l("已红冲")}
 PAYMENT_METHODS = {
     "cash": _l("现金"),
@@ -64,11 +65,13 @@ class ChargeItem(AuditMixin, SoftDeleteMixin, CenterScopedMixin, Model):
     code = Column(String(30), nullable=False)
     name = Column(String(50), nullable=False)
     kind = Column(String(20), nullable=False, default="management")
-    basis = Column(String(10), nullable=False, default="fixed")
-    rate = Column(Numeric(12, 4, asdecimal=True), nullable=False)  # 元/㎡ or 元
+    basis = Column(String(12), nullable=False, default="fixed")
+    rate = Column(Numeric(12, 4, asdecimal=True), nullable=False)  # 元/㎡, 元, or 元/吨 · 元/度 (per_reading)
     active = Column(Boolean, nullable=False, default=True)
     due_day = Column(Integer, nullable=False, default=15)  # 缴费截止日 (day of the period's month)
     note = Column(String(200))
+    #: per_reading items: which meter's usage they bill (water | electricity).
+    meter_kind = Column(String(12), nullable=True)
 
     def __str__(self):
         return f"{self.code} {self.name}"

@@ -15,25 +15,24 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import inspect, select
-from sqlalchemy.exc import IntegrityError
 
 from app.errors import Conflict, DomainError, NotFound
 from app.extensions import db
 from app.models.billing import (
-    CHARGE_BASES,
     CHARGE_KINDS,
     Bill,
     ChargeItem,
     Payment,
 )
-from app.models.estate import Household, ServiceCenter, Unit
 from app.models.mixins import TWO_PLACES
 from app.services import records
+from app.workflows.fees import check_basis
 
 PAID_LOCKED = "已缴费的账单不能修改或删除，只能红冲"
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-#: Charge items billed from another register, not per household (车位费: parking rentals).
-NOT_PER_HOUSEHOLD = frozenset({"parking"})
+#: Charge items billed from another register, not per household (车位费: parking rentals;
+#: 有偿服务: work orders; 装修押金: renovations).
+NOT_PER_HOUSEHOLD = frozenset({"parking", "paid_service", "renovation_deposit"})
 
 
 # -- hooks (web form, REST API) ------------------------------------------------------
@@ -66,8 +65,7 @@ def _charge_item(item: ChargeItem) -> None:
         raise DomainError(_("请填写收费项目编号和名称"))
     if item.kind not in CHARGE_KINDS:
         raise DomainError(_("收费项目类别无效"))
-    if item.basis not in CHARGE_BASES:
-        raise DomainError(_("计费方式只能是按面积或固定金额"))
+    item.meter_kind = check_basis(item.basis, item.kind, item.meter_kind)  # per_reading: 水表 / 电表
     rate = decimal_amount(item.rate, _("请填写单价"))
     if rate < 0:
         raise DomainError(_("单价不能为负数"))
@@ -142,61 +140,21 @@ def due_date(year: int, month: int, due_day: int) -> date:
     return date(year, month, min(int(due_day or 15), calendar.monthrange(year, month)[1]))
 
 
-def bill_amount(item: ChargeItem, area) -> Decimal:
+def bill_amount(item: ChargeItem, area, rate=None) -> Decimal:
     """per_area: unit area (m²) × rate, rounded HALF-UP to 2 places (the fen);
     fixed: the rate itself (rounded the same way). All in Decimal, never float.
+    `rate` is the rate in force for the period (default: the item's own rate).
     E.g. 89.50 m² × 2.35 元/m² = 210.325 → 210.33."""
-    rate = Decimal(item.rate)
+    rate = Decimal(item.rate if rate is None else rate)
     raw = Decimal(area or 0) * rate if item.basis == "per_area" else rate
     return raw.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def generate(period: str, center_ids=None, progress=None) -> int:
-    """生成账单 for `period` (YYYY-MM): every non-deleted household × every active
-    charge item of its centre (车位费 items excepted: parking rentals bill those).
-    One transaction per centre; running it again adds nothing. Runs as the
-    system (no user scope). Returns the number of bills created."""
-    year, month = parse_period(period)
-    period = f"{year:04d}-{month:02d}"
-    stmt = select(ServiceCenter).where(ServiceCenter.deleted_on.is_(None)).order_by(ServiceCenter.code)
-    if center_ids is not None:
-        stmt = stmt.where(ServiceCenter.id.in_(list(center_ids)))
-    centers = [(c.id, c.code, c.name) for c in db.session.scalars(stmt)]
-    total = 0
-    for center_id, code, name in centers:
-        try:
-            created = _generate_center(center_id, period, year, month)
-        except IntegrityError:
-            # A concurrent run inserted some of the same bills: start the centre again.
-            db.session.rollback()
-            created = _generate_center(center_id, period, year, month)
-        total += created
-        if progress is not None:
-            progress(f"{code} {name}: {created} bill(s) created for {period}")
-    return total
+    """生成账单 for `period` (YYYY-MM); see app.services.fee_generation (per-household
+    items at the rate in force, meter readings, parking rentals, paid services).
+    One transaction per centre; running it again adds nothing. Returns the number
+    of bills created."""
+    from app.services.fee_generation import generate as run
 
-
-def _generate_center(center_id: int, period: str, year: int, month: int) -> int:
-    items = list(db.session.scalars(select(ChargeItem).where(
-        ChargeItem.center_id == center_id, ChargeItem.deleted_on.is_(None), ChargeItem.active.is_(True),
-        ChargeItem.kind.not_in(NOT_PER_HOUSEHOLD)).order_by(ChargeItem.id)))
-    if not items:
-        return 0
-    existing = set(db.session.execute(select(Bill.household_id, Bill.charge_item_id).where(
-        Bill.center_id == center_id, Bill.period == period, Bill.source_key == "",
-        Bill.deleted_on.is_(None))).all())
-    rows = db.session.execute(
-        select(Household.id, Household.unit_id, Unit.area).join(Unit, Unit.id == Household.unit_id)
-        .where(Household.center_id == center_id, Household.deleted_on.is_(None)).order_by(Household.id)
-    ).all()
-    created = 0
-    for household_id, unit_id, area in rows:
-        for item in items:
-            if (household_id, item.id) in existing:
-                continue
-            db.session.add(Bill(center_id=center_id, household_id=household_id, unit_id=unit_id,
-                                charge_item_id=item.id, period=period, amount=bill_amount(item, area),
-                                due_date=due_date(year, month, item.due_day), status="unpaid"))
-            created += 1
-    db.session.commit()
-    return created
+    return run(period, center_ids=center_ids, progress=progress).total

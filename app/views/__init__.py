@@ -13,8 +13,9 @@ PARKING = "Parking"
 FEES = "Fees"
 APPROVALS = "Approvals"
 SYSTEM = "System"
+HANDOVER = "Handover"
 
-#: (menu name, category, class_permission_name)
+#: (menu name, category, class_permission_name), in menu order.
 MENU_RESOURCES = [
     ("ServiceCenters", ESTATE, "ServiceCenter"),
     ("Buildings", ESTATE, "Building"),
@@ -26,13 +27,31 @@ MENU_RESOURCES = [
     ("WorkOrderList", WORK_ORDERS, "WorkOrder"),
     ("WorkOrderKpis", WORK_ORDERS, "WorkOrderReport"),
     ("WorkOrderSample", WORK_ORDERS, "WorkOrderReport"),
+    # 收费: the desk, the registers, month-end work, arrears, reports, settings.
+    ("CashierDesk", FEES, "Payment"),
+    ("Bills", FEES, "Bill"),
+    ("Payments", FEES, "Payment"),
+    ("BillGenerate", FEES, "BillGeneration"),
+    ("MeterReadings", FEES, "MeterReading"),
+    ("MissingReadings", FEES, "MeterReading"),
+    ("ArrearsDue", FEES, "Arrears"),
+    ("ArrearsContacts", FEES, "ArrearsContact"),
+    ("ArrearsAging", FEES, "Arrears"),
+    ("ArrearsCommittee", FEES, "Arrears"),
+    ("CollectionReport", FEES, "FeeReport"),
+    ("ChargeItems", FEES, "ChargeItem"),
+    ("ChargeRates", FEES, "ChargeRate"),
+    ("FeePolicies", FEES, "FeePolicy"),
     ("ParkingRentals", PARKING, "ParkingRental"),
     ("ParkingExpiring", PARKING, "ParkingRental"),
     ("ParkingSpaces", PARKING, "ParkingSpace"),
     ("ParkingOccupancy", PARKING, "ParkingSpace"),
-    ("Bills", FEES, "Bill"),
-    ("Payments", FEES, "Payment"),
-    ("ChargeItems", FEES, "ChargeItem"),
+    ("Handovers", HANDOVER, "Handover"),
+    ("ShiftSwaps", HANDOVER, "ShiftSwap"),
+    ("RotaEntries", HANDOVER, "RotaEntry"),
+    ("MajorIncidents", HANDOVER, "MajorIncident"),
+    ("ShiftPosts", HANDOVER, "ShiftPost"),
+    ("Shifts", HANDOVER, "Shift"),
     ("Employees", PERSONNEL, "Employee"),
     # The to-do lists show to those who act on them (转正 proposals, onboarding).
     ("ProbationDue", PERSONNEL, "Appointment"),
@@ -56,40 +75,26 @@ MENU_RESOURCES = [
     ("SlaPolicies", SYSTEM, "SlaPolicy"),
     ("WorkCalendars", SYSTEM, "WorkCalendar"),
     ("Holidays", SYSTEM, "Holiday"),
-    # -- shift handover (交接班) --
-    ("Handovers", "Handover", "Handover"),
-    ("ShiftSwaps", "Handover", "ShiftSwap"),
-    ("RotaEntries", "Handover", "RotaEntry"),
-    ("MajorIncidents", "Handover", "MajorIncident"),
-    ("ShiftPosts", "Handover", "ShiftPost"),
-    ("Shifts", "Handover", "Shift"),
-    # desk (issue 5): 收银台 and the 收缴率 report
-    ("CashierDesk", FEES, "Payment"),
-    ("CollectionReport", FEES, "FeeReport"),
-    # arrears: 本月催缴, 欠费账龄, 业委会报告, 催缴记录, 收费政策
-    ("ArrearsDue", FEES, "Arrears"),
-    ("ArrearsAging", FEES, "Arrears"),
-    ("ArrearsCommittee", FEES, "Arrears"),
-    ("ArrearsContacts", FEES, "ArrearsContact"),
-    ("FeePolicies", FEES, "FeePolicy"),
 ]
 
 
 def register_views(appbuilder) -> None:
+    """Menus in the order the desks use them; each area registers its screens and APIs."""
     from flask import current_app
 
-    from app.views import personnel as v
-    from app.views import personnel_api as va
-    from app.views import work_orders as wo
-    from app.views.approvals import (
-        ApprovalApi,
-        ApprovalChainStepView,
-        ApprovalChainView,
-        ApprovalInboxView,
-        ApprovalView,
-    )
-    from app.views.audit import AuditLogView
     from app.views.badges import badge_context
+
+    _register_estate_and_work_orders(appbuilder)
+    _register_fees(appbuilder)
+    _register_parking(appbuilder)
+    _register_handover(appbuilder)
+    _register_personnel(appbuilder)
+    _register_approvals_and_system(appbuilder)
+    current_app.context_processor(badge_context)
+
+
+def _register_estate_and_work_orders(appbuilder) -> None:
+    from app.views import work_orders as wo
     from app.views.estate import (
         BuildingApi,
         BuildingView,
@@ -101,7 +106,6 @@ def register_views(appbuilder) -> None:
         UnitView,
     )
     from app.views.sla_alerts import SlaAlertView
-    from app.views.sla_settings import HolidayView, SlaPolicyView, WorkCalendarView
 
     estate = {"category": ESTATE, "category_label": _l("业户档案"), "category_icon": "fa-building"}
     appbuilder.add_view(ServiceCenterView, "ServiceCenters", label=_l("服务中心"), icon="fa-sitemap", **estate)
@@ -119,7 +123,44 @@ def register_views(appbuilder) -> None:
     appbuilder.add_link("WorkOrderSample", href="/workorderkpi/sample", label=_l("每周抽查回访"),
                         icon="fa-random", **desk)
     appbuilder.add_api(wo.WorkOrderApi)
-    # 车位: rentals first (the desk's daily work), the expiring list, spaces, occupancy.
+    for api in (ServiceCenterApi, BuildingApi, UnitApi, HouseholdApi):
+        appbuilder.add_api(api)
+
+
+def _register_fees(appbuilder) -> None:
+    """收费: the 收银台 first, bills and receipts, month-end generation and meter readings,
+    arrears and 催缴, reports, then the settings (items, rates, policies)."""
+    from app.views import arrears as ar
+    from app.views import billing as bl
+    from app.views import cashier as cs
+    from app.views import collections as co
+    from app.views import fees as fv
+
+    fees = {"category": FEES, "category_label": _l("收费"), "category_icon": "fa-jpy"}
+    appbuilder.add_view(cs.CashierDeskView, "CashierDesk", label=_l("收银台"), icon="fa-desktop", **fees)
+    appbuilder.add_view(bl.BillView, "Bills", label=_l("账单"), icon="fa-file-text-o", **fees)
+    appbuilder.add_view(bl.PaymentView, "Payments", label=_l("收款记录"), icon="fa-money", **fees)
+    appbuilder.add_view(fv.BillGenerationView, "BillGenerate", label=_l("生成账单"), icon="fa-magic", **fees)
+    appbuilder.add_view(fv.MeterReadingView, "MeterReadings", label=_l("抄表记录"), icon="fa-tachometer", **fees)
+    appbuilder.add_link("MissingReadings", href="/meterreadingview/missing/", label=_l("缺抄表"),
+                        icon="fa-exclamation-circle", **fees)
+    appbuilder.add_view(ar.ArrearsView, "ArrearsDue", label=_l("本月催缴"), icon="fa-bell-o", **fees)
+    appbuilder.add_view(co.ArrearsContactView, "ArrearsContacts", label=_l("催缴记录"), icon="fa-phone", **fees)
+    appbuilder.add_link("ArrearsAging", href="/arrears/aging/", label=_l("欠费账龄"), icon="fa-hourglass-half",
+                        **fees)
+    appbuilder.add_link("ArrearsCommittee", href="/arrears/committee/", label=_l("业主委员会欠费报告"),
+                        icon="fa-users", **fees)
+    appbuilder.add_view(cs.CollectionReportView, "CollectionReport", label=_l("收缴率"), icon="fa-percent", **fees)
+    appbuilder.add_view(bl.ChargeItemView, "ChargeItems", label=_l("收费项目"), icon="fa-tags", **fees)
+    appbuilder.add_view(fv.ChargeRateView, "ChargeRates", label=_l("收费标准调整"), icon="fa-line-chart", **fees)
+    appbuilder.add_view(co.CenterFeePolicyView, "FeePolicies", label=_l("收费政策"), icon="fa-sliders", **fees)
+    for api in (bl.ChargeItemApi, bl.BillApi, bl.PaymentApi, fv.ChargeRateApi, fv.MeterReadingApi,
+                co.ArrearsContactApi, co.CenterFeePolicyApi):
+        appbuilder.add_api(api)
+
+
+def _register_parking(appbuilder) -> None:
+    """车位: rentals first (the desk's daily work), the expiring list, spaces, occupancy."""
     from app.views import parking as pk
 
     park = {"category": PARKING, "category_label": _l("车位"), "category_icon": "fa-car"}
@@ -131,16 +172,13 @@ def register_views(appbuilder) -> None:
                         icon="fa-pie-chart", **park)
     appbuilder.add_api(pk.ParkingSpaceApi)
     appbuilder.add_api(pk.ParkingRentalApi)
-    # 收费: bills (the cashier's daily work), receipts, the charge-item catalogue.
-    from app.views import billing as bl
 
-    fees = {"category": FEES, "category_label": _l("收费"), "category_icon": "fa-jpy"}
-    appbuilder.add_view(bl.BillView, "Bills", label=_l("账单"), icon="fa-file-text-o", **fees)
-    appbuilder.add_view(bl.PaymentView, "Payments", label=_l("收款记录"), icon="fa-money", **fees)
-    appbuilder.add_view(bl.ChargeItemView, "ChargeItems", label=_l("收费项目"), icon="fa-tags", **fees)
-    for api in (bl.ChargeItemApi, bl.BillApi, bl.PaymentApi):
-        appbuilder.add_api(api)
-    # 人事: roster, HR records, requests with approval chains, two to-do lists.
+
+def _register_personnel(appbuilder) -> None:
+    """人事: roster, HR records, requests with approval chains, two to-do lists."""
+    from app.views import personnel as v
+    from app.views import personnel_api as va
+
     cat = {"category": PERSONNEL, "category_label": _l("人事"), "category_icon": "fa-id-card-o"}
     appbuilder.add_view(v.EmployeeView, "Employees", label=_l("员工花名册"), icon="fa-address-book-o", **cat)
     appbuilder.add_link("ProbationDue", href="/employeeview/probation_due/", label=_l("试用期到期"),
@@ -163,6 +201,19 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(v.PositionView, "Positions", label=_l("岗位"), icon="fa-briefcase", **cat)
     for api in (va.EmployeeApi, va.RequisitionApi, va.AppointmentApi, va.ResignationApi, va.LeaveApi):
         appbuilder.add_api(api)
+
+
+def _register_approvals_and_system(appbuilder) -> None:
+    from app.views.approvals import (
+        ApprovalApi,
+        ApprovalChainStepView,
+        ApprovalChainView,
+        ApprovalInboxView,
+        ApprovalView,
+    )
+    from app.views.audit import AuditLogView
+    from app.views.sla_settings import HolidayView, SlaPolicyView, WorkCalendarView
+
     approvals = {"category": APPROVALS, "category_label": _l("审批"), "category_icon": "fa-check-square-o"}
     appbuilder.add_view(ApprovalInboxView, "ApprovalInbox", label=_l("待我审批"), icon="fa-inbox", **approvals)
     appbuilder.add_view(ApprovalView, "ApprovalList", label=_l("审批记录"), icon="fa-list", **approvals)
@@ -176,37 +227,7 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(WorkCalendarView, "WorkCalendars", label=_l("服务中心工作时间"), icon="fa-calendar",
                         **system)
     appbuilder.add_view(HolidayView, "Holidays", label=_l("节假日"), icon="fa-calendar-times-o", **system)
-    current_app.context_processor(badge_context)
-    for api in (ServiceCenterApi, BuildingApi, UnitApi, HouseholdApi, ApprovalApi):
-        appbuilder.add_api(api)
-    # desk (issue 5): 收银台 first in 收费, the 收缴率 report after the registers.
-    from app.views import cashier as cs
-
-    fees = {"category": FEES, "category_label": _l("收费"), "category_icon": "fa-jpy"}
-    appbuilder.add_view(cs.CashierDeskView, "CashierDesk", label=_l("收银台"), icon="fa-desktop", **fees)
-    appbuilder.add_view(cs.CollectionReportView, "CollectionReport", label=_l("收缴率"), icon="fa-percent", **fees)
-    fees_menu = appbuilder.menu.find(FEES)
-    if fees_menu is not None:
-        fees_menu.childs.sort(key=lambda item: item.name != "CashierDesk")  # stable: the rest keep their order
-    _register_arrears(appbuilder)
-    _register_handover(appbuilder)
-
-
-def _register_arrears(appbuilder) -> None:
-    """Arrears (issue 5 items 5, 6, 10): pages, 催缴记录, 收费政策 and their REST resources."""
-    from app.views import arrears as ar
-    from app.views import collections as co
-
-    dues = {"category": FEES, "category_label": _l("收费"), "category_icon": "fa-jpy"}
-    appbuilder.add_view(ar.ArrearsView, "ArrearsDue", label=_l("本月催缴"), icon="fa-bell-o", **dues)
-    appbuilder.add_link("ArrearsAging", href="/arrears/aging/", label=_l("欠费账龄"), icon="fa-hourglass-half",
-                        **dues)
-    appbuilder.add_link("ArrearsCommittee", href="/arrears/committee/", label=_l("业主委员会欠费报告"),
-                        icon="fa-users", **dues)
-    appbuilder.add_view(co.ArrearsContactView, "ArrearsContacts", label=_l("催缴记录"), icon="fa-phone", **dues)
-    appbuilder.add_view(co.CenterFeePolicyView, "FeePolicies", label=_l("收费政策"), icon="fa-sliders", **dues)
-    for api in (co.ArrearsContactApi, co.CenterFeePolicyApi):
-        appbuilder.add_api(api)
+    appbuilder.add_api(ApprovalApi)
 
 
 def _register_handover(appbuilder) -> None:
@@ -214,7 +235,7 @@ def _register_handover(appbuilder) -> None:
     from app.views import handover as ho
     from app.views import handover_api as hapi
 
-    cat = {"category": "Handover", "category_label": _l("交接班"), "category_icon": "fa-exchange"}
+    cat = {"category": HANDOVER, "category_label": _l("交接班"), "category_icon": "fa-exchange"}
     appbuilder.add_view(ho.HandoverView, "Handovers", label=_l("交接班记录"), icon="fa-book", **cat)
     appbuilder.add_view(ho.ShiftSwapView, "ShiftSwaps", label=_l("换班申请"), icon="fa-retweet", **cat)
     appbuilder.add_view(ho.RotaEntryView, "RotaEntries", label=_l("排班表"), icon="fa-calendar", **cat)

@@ -26,6 +26,7 @@ from app.models.billing import (
     Payment,
 )
 from app.models.estate import Household
+from app.models.fees import METER_KINDS
 from app.security import METHOD_PERMISSIONS, READ
 from app.services import billing, payments
 from app.views.base import ScopedModelRestApi, ScopedModelView
@@ -41,6 +42,7 @@ LABELS = {
     "kind": _l("类别"),
     "basis": _l("计费方式"),
     "rate": _l("单价(元或元/㎡)"),
+    "meter_kind": _l("表计类别"),
     "active": _l("启用"),
     "due_day": _l("缴费截止日"),
     "note": _l("备注"),
@@ -75,18 +77,24 @@ class ChargeItemView(ScopedModelView):
     list_title = show_title = add_title = edit_title = _l("收费项目")
     label_columns = LABELS
     list_columns = ["center", "code", "name", "kind", "basis", "rate", "due_day", "active"]
-    show_columns = [*list_columns, "note", "created_on", "changed_on"]
-    add_columns = edit_columns = ["center", "code", "name", "kind", "basis", "rate", "due_day", "active", "note"]
+    show_columns = [*list_columns, "meter_kind", "note", "created_on", "changed_on"]
+    add_columns = edit_columns = ["center", "code", "name", "kind", "basis", "meter_kind", "rate", "due_day", "active",
+                                  "note"]
     search_columns = ["center", "code", "name", "kind", "active"]
     order_columns = ["code", "name", "kind"]
     base_order = ("code", "asc")
     lookup_columns = ["code", "name"]
     lookup_order = "code"
-    formatters_columns = {"kind": _label(CHARGE_KINDS), "basis": _label(CHARGE_BASES)}
-    description_columns = {"rate": _l("按面积：元/㎡/月；固定：元/期"), "due_day": _l("每期当月的第几天截止缴费")}
+    formatters_columns = {"kind": _label(CHARGE_KINDS), "basis": _label(CHARGE_BASES),
+                          "meter_kind": _label(METER_KINDS)}
+    description_columns = {"rate": _l("按面积：元/㎡/月；固定：元/期；按抄表：元/吨或元/度"),
+                           "due_day": _l("每期当月的第几天截止缴费"),
+                           "meter_kind": _l("仅按抄表用量计费时填写：水表或电表")}
     _kind = SelectField(_l("类别"), choices=list(CHARGE_KINDS.items()), widget=Select2Widget())
     _basis = SelectField(_l("计费方式"), choices=list(CHARGE_BASES.items()), widget=Select2Widget())
-    add_form_extra_fields = edit_form_extra_fields = {"kind": _kind, "basis": _basis}
+    _meter = SelectField(_l("表计类别"), choices=[("", "—"), *METER_KINDS.items()], widget=Select2Widget(),
+                         coerce=lambda v: v or None)
+    add_form_extra_fields = edit_form_extra_fields = {"kind": _kind, "basis": _basis, "meter_kind": _meter}
     search_form_extra_fields = {"kind": _kind}
 
 
@@ -142,11 +150,13 @@ class ChargeItemApi(ScopedModelRestApi):
     class_permission_name = "ChargeItem"
     service = billing
     list_columns = show_columns = ["id", "center_id", "code", "name", "kind", "basis", "rate", "active", "due_day",
-                                   "note"]
-    add_columns = edit_columns = ["center_id", "code", "name", "kind", "basis", "rate", "active", "due_day", "note"]
+                                   "note", "meter_kind"]
+    add_columns = edit_columns = ["center_id", "code", "name", "kind", "basis", "rate", "active", "due_day", "note",
+                                  "meter_kind"]
     order_columns = ["id", "code", "name", "kind"]
     search_columns = ["center_id", "code", "name", "kind", "basis", "active"]
-    validators_columns = {"kind": OneOf(list(CHARGE_KINDS)), "basis": OneOf(list(CHARGE_BASES))}
+    validators_columns = {"kind": OneOf(list(CHARGE_KINDS)), "basis": OneOf(list(CHARGE_BASES)),
+                          "meter_kind": OneOf([None, *METER_KINDS])}
 
 
 class BillApi(ScopedModelRestApi):
