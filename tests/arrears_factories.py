@@ -37,7 +37,7 @@ def household(center_id: int, area="89.50", name=None, building=None) -> int:
 
 def item(center_id: int, kind="management") -> int:
     ci = ChargeItem(center_id=center_id, code=factories.unique("AI"), name="物业管理费", kind=kind, basis="fixed",
-                    rate=Decimal("100"), due_day=15, active=True)
+                    rate=Decimal("100"), due_day=15, active=False)  # bills are made directly; never billed by a re-seed
     db.session.add(ci)
     db.session.commit()
     return ci.id

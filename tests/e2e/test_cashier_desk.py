@@ -5,10 +5,10 @@ centre and year).
 
 cashier1 opens 收费 → 收银台, finds a centre-1 household by typing part of its
 name in the searchable box, sees its unpaid bills (the demo seed leaves every
-household's 2026-12 bills open), unticks and reticks a bill (the total
+household's current-month bills open), unticks and reticks a bill (the total
 follows), chooses 微信 and presses 收款. The receipt page shows the receipt
 number and the 大写 total; the PDF downloads as <receipt no>.pdf and is a PDF;
-the household's 2026-12 bills read 已缴 in the bill list.
+the household's current-month bills read 已缴 in the bill list.
 """
 
 import re
@@ -16,7 +16,10 @@ from decimal import Decimal
 
 from playwright.sync_api import Page, expect
 
+from seeds.payments import PERIODS
 from tests.e2e.helpers import open_menu, sign_in
+
+CURRENT = PERIODS[-1]  # the demo month the seed leaves open
 
 
 def pick_household(page: Page, typed: str, wanted: str) -> None:
@@ -50,7 +53,7 @@ def test_cashier_takes_a_wechat_payment_and_downloads_the_receipt(new_page, arti
 
     rows = page.locator("table.cashier-bills tbody tr.bill-row")
     periods = [c.strip() for c in rows.locator("td:nth-child(2)").all_inner_texts()]
-    assert periods == sorted(periods) and "2026-12" in periods, periods     # oldest first
+    assert periods == sorted(periods) and CURRENT in periods, periods     # oldest first
     amounts = [Decimal(a.replace(",", "")) for a in rows.locator("td:nth-child(4)").all_inner_texts()]
     full = sum(amounts, Decimal("0.00"))
     assert total(page) == full and page.input_value("#amount") == f"{full:.2f}"
@@ -80,9 +83,9 @@ def test_cashier_takes_a_wechat_payment_and_downloads_the_receipt(new_page, arti
     with open(download.path(), "rb") as pdf:
         assert pdf.read(4) == b"%PDF"
 
-    # The bill list: this household's 2026-12 bills are now 已缴 (nobody else paid 2026-12 yet).
-    page.goto("/billview/list/?_flt_3_period=2026-12&_flt_3_status=paid")
+    # The bill list: this household's current-month bills are now 已缴 (nobody else paid them yet).
+    page.goto(f"/billview/list/?_flt_3_period={CURRENT}&_flt_3_status=paid")
     listed = page.locator("table tbody tr:has(a[href*='/billview/show/'])")
     expect(listed.first).to_contain_text(name)
     texts = listed.all_inner_texts()
-    assert len(texts) == periods.count("2026-12") and all(name in t and "已缴" in t for t in texts), texts
+    assert len(texts) == periods.count(CURRENT) and all(name in t and "已缴" in t for t in texts), texts

@@ -17,9 +17,9 @@ from app.services import billing
 from tests import factories
 
 
-def make_item(center_id, basis="fixed", rate="100.00", kind="other", due_day=15) -> int:
+def make_item(center_id, basis="fixed", rate="100.00", kind="other", due_day=15, active=True) -> int:
     item = ChargeItem(center_id=center_id, code=factories.unique("CI"), name=factories.unique("收费"), kind=kind,
-                      basis=basis, rate=Decimal(rate), due_day=due_day, active=True)
+                      basis=basis, rate=Decimal(rate), due_day=due_day, active=active)
     db.session.add(item)
     db.session.commit()
     return item.id
@@ -30,7 +30,7 @@ def make_bills(app, n=1, center_code="SC01", amount="100.00", household_id=None)
     with app.app_context():
         center_id = factories.center(center_code).id
         hh = household_id or factories.household(center_code).id
-        item = make_item(center_id, rate=amount)
+        item = make_item(center_id, rate=amount, active=False)  # in a demo centre: a re-seed must not bill it
         ids = []
         for i in range(n):
             b = Bill(center_id=center_id, household_id=hh, charge_item_id=item, period=f"2030-{i + 1:02d}",
@@ -184,7 +184,7 @@ def test_paid_bill_cannot_be_edited_or_deleted(app, api):
 def test_bill_api_add_forces_unpaid_and_refuses_duplicates(app, api):
     with app.app_context():
         hh = factories.household("SC01").id
-        item = make_item(factories.center("SC01").id)
+        item = make_item(factories.center("SC01").id, active=False)  # a re-seed must not bill it
     body = {"household_id": hh, "charge_item_id": item, "period": "2032-05", "amount": "88.8", "due_date": "2032-05-20"}
     cashier = api("cashier1")
     r = cashier.post("/api/v1/bill/", json=body)
