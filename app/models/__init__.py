@@ -34,3 +34,7 @@ from app.models.work_orders import (  # noqa: F401
     WorkOrder,
     WorkOrderEvent,
 )
+
+# isort: split
+# reversal (红冲) and day close (日结)
+from app.models.cash import DayClose, PaymentReversal  # noqa: F401

@@ -56,6 +56,11 @@ MENU_RESOURCES = [
     ("SlaPolicies", SYSTEM, "SlaPolicy"),
     ("WorkCalendars", SYSTEM, "WorkCalendar"),
     ("Holidays", SYSTEM, "Holiday"),
+    # reversal (红冲) and day close (日结)
+    ("DayCloseToday", FEES, "DayClose"),
+    ("DayCloses", FEES, "DayClose"),
+    ("PaymentReversals", FEES, "PaymentReversal"),
+    ("DayCloseJournal", FEES, "DayCloseReport"),
 ]
 
 
@@ -162,4 +167,17 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(HolidayView, "Holidays", label=_l("节假日"), icon="fa-calendar-times-o", **system)
     current_app.context_processor(badge_context)
     for api in (ServiceCenterApi, BuildingApi, UnitApi, HouseholdApi, ApprovalApi):
+        appbuilder.add_api(api)
+    # reversal (红冲) and day close (日结): under 收费, after the fees screens.
+    from app.views import cash, cash_api
+
+    cash_menu = {"category": FEES, "category_label": _l("收费"), "category_icon": "fa-jpy"}
+    appbuilder.add_link("DayCloseToday", href="/daycloseview/today/", label=_l("今日日结"), icon="fa-calculator",
+                        **cash_menu)
+    appbuilder.add_view(cash.DayCloseView, "DayCloses", label=_l("日结记录"), icon="fa-book", **cash_menu)
+    appbuilder.add_view(cash.PaymentReversalView, "PaymentReversals", label=_l("红冲申请"), icon="fa-undo",
+                        **cash_menu)
+    appbuilder.add_view(cash.DayCloseReportView, "DayCloseJournal", label=_l("日结汇总"), icon="fa-table",
+                        **cash_menu)
+    for api in (cash_api.ReversalApi, cash_api.DayCloseApi):
         appbuilder.add_api(api)

@@ -40,6 +40,8 @@ DEFAULT_CHAINS: dict[str, tuple[str, tuple[StepDef, ...]]] = {
         _l("离职人员工资结算"),
         (StepDef("hr", "company", _l("人事经理审核")), StepDef("gm", "company", _l("总经理批准"))),
     ),
+    # reversal (红冲): a cashier's request to undo a payment, approved by finance.
+    "reversal": (_l("收款红冲"), (StepDef("finance", "company", _l("财务审批"), 24),)),
 }
 
 #: Decisions a step can take; "withdraw" belongs to the submitter.
