@@ -28,8 +28,14 @@ from app.services import approvals, day_close, records
 
 approvals.register_request(PaymentReversal)
 
-ALREADY_REVERSED = "该收款已红冲，不能重复红冲"
-ALREADY_REQUESTED = "该收款已有待审批或已批准的红冲申请"
+
+
+def _already_reversed() -> str:
+    return _("该收款已红冲，不能重复红冲")
+
+
+def _already_requested() -> str:
+    return _("该收款已有待审批或已批准的红冲申请")
 
 
 def request_reversal(payment_id, reason, *, actor, submit: bool = False) -> PaymentReversal:
@@ -43,7 +49,7 @@ def request_reversal(payment_id, reason, *, actor, submit: bool = False) -> Paym
         return item
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(_(ALREADY_REQUESTED)) from None
+        raise Conflict(_already_requested()) from None
     except DomainError:
         db.session.rollback()
         raise
@@ -79,13 +85,13 @@ def _new_request(payment_id, reason, actor) -> PaymentReversal:
 
 def _check_reversible(payment: Payment, exclude_id) -> None:
     if payment.status != "valid":
-        raise Conflict(_(ALREADY_REVERSED))
+        raise Conflict(_already_reversed())
     stmt = select(PaymentReversal.id).where(PaymentReversal.payment_id == payment.id,
                                             PaymentReversal.status.in_(OPEN_REVERSAL_STATES))
     if exclude_id is not None:
         stmt = stmt.where(PaymentReversal.id != exclude_id)
     if db.session.scalar(stmt) is not None:
-        raise Conflict(_(ALREADY_REQUESTED))
+        raise Conflict(_already_requested())
 
 
 def submit(item: PaymentReversal, *, actor, comment: str = ""):
@@ -107,7 +113,7 @@ def _reversal_guard(item: PaymentReversal, approval, step, actor, override: bool
     records.lock_rows(Payment, [item.payment_id])
     payment = db.session.get(Payment, item.payment_id, populate_existing=True)
     if payment.status != "valid":
-        raise approvals.WorkflowError(_(ALREADY_REVERSED))
+        raise approvals.WorkflowError(_already_reversed())
 
 
 @approvals.on_approved("reversal")
