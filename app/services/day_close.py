@@ -34,6 +34,7 @@ from app.models.cash import METHOD_COLUMNS, DayClose, PaymentReversal
 from app.models.estate import ServiceCenter
 from app.models.mixins import TWO_PLACES
 from app.security import role_names
+from app.services import records
 
 ZERO = Decimal("0.00")
 
@@ -202,9 +203,11 @@ def confirm(close, *, actor) -> DayClose:
 
 
 def _locked(close) -> DayClose:
+    """Re-read the close under its row lock (SQLite: the write lock), fresh from the database."""
     close_id = close if isinstance(close, int) else close.id
-    stmt = select(DayClose).where(DayClose.id == close_id).execution_options(populate_existing=True)
-    row = db.session.scalars(stmt.with_for_update(of=DayClose) if _postgres() else stmt).first()
+    records.lock_rows(DayClose, [close_id])
+    row = db.session.scalars(select(DayClose).where(DayClose.id == close_id)
+                             .execution_options(populate_existing=True)).first()
     if row is None:
         raise DomainError(_("日结记录不存在"), status=404)
     return row
@@ -235,5 +238,5 @@ def before_delete(item) -> None:
 
 def _current_status(item) -> str:
     """The committed status, read under the row lock (a confirm may have just landed)."""
-    stmt = select(DayClose.status).where(DayClose.id == item.id)
-    return db.session.scalar(stmt.with_for_update() if _postgres() else stmt)
+    records.lock_rows(DayClose, [item.id])
+    return db.session.scalar(select(DayClose.status).where(DayClose.id == item.id))
