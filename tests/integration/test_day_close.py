@@ -180,6 +180,18 @@ def test_finance_confirms_and_a_confirmed_close_cannot_change(app, client, cashi
     assert mine.delete(f"/api/v1/dayclose/{cid}").status_code in (404, 405)
 
 
+@pytest.mark.parametrize("lang,message", [("zh", "只有财务可以确认日结"),
+                                          ("en", "Only finance can confirm a day close")])
+def test_only_finance_confirms(app, client, cashier, lang, message):
+    """admin holds every permission, yet confirming the cash is finance's job."""
+    pay(app, cashier, "4.00")
+    cid = _close(client, cashier, "4.00").json["id"]
+    r = _api(client, "admin1", lang).post(f"/api/v1/dayclose/{cid}/confirm")
+    assert r.status_code == 403 and r.json["message"] == message
+    with app.app_context():
+        assert db.session.get(DayClose, cid).status == "submitted"
+
+
 def test_a_cashier_cannot_confirm_their_own_close(app, client):
     both = new_user(app, extra_roles=("finance",))
     pay(app, both, "9.00")

@@ -168,6 +168,16 @@ def test_cashier_of_another_centre_is_refused(app, client, cashier, lang, messag
     assert _api(client, other).get(f"/api/v1/payment/{pid}").status_code == 404
 
 
+@pytest.mark.parametrize("lang,message", [
+    ("zh", "只有收费员可以申请红冲"), ("en", "Only a cashier can request a reversal")])
+def test_only_a_cashier_requests(app, client, cashier, lang, message):
+    """admin may write every register, yet a reversal is the cashier's request."""
+    pid = pay(app, cashier)
+    r = _request(client, "admin1", pid, lang=lang)
+    assert r.status_code == 403 and r.json["message"] == message
+    assert _counts(app, pid)[0] == 0
+
+
 def test_roles_without_the_register_cannot_request(app, client, cashier):
     pid = pay(app, cashier)
     for username in ("frontdesk1", "center_manager1", "auditor1"):
