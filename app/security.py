@@ -140,6 +140,20 @@ _FEES_GRANTS: dict[str, dict[str, frozenset]] = {
 for _role, _grants in _FEES_GRANTS.items():
     ROLE_GRANTS[_role].update(_grants)
 
+#: reversal (红冲) and day close (日结): cashiers request reversals and close their
+#: own day (own centre); finance confirms closes company-wide (and decides
+#: reversals through "Approval"); managers and auditors read. "confirm" is finance's.
+_REVERSAL_CONFIRM = frozenset({READ, EXPORT, "confirm"})
+_REVERSAL_GRANTS: dict[str, dict[str, frozenset]] = {
+    "cashier": {"PaymentReversal": RW, "DayClose": RW, "DayCloseReport": RO},
+    "finance": {"PaymentReversal": RO, "DayClose": _REVERSAL_CONFIRM, "DayCloseReport": RO},
+    "center_manager": {"PaymentReversal": RO, "DayClose": RO, "DayCloseReport": RO},
+    "gm": {"PaymentReversal": RO, "DayClose": RO, "DayCloseReport": RO},
+    "auditor": {"PaymentReversal": RO, "DayClose": RO, "DayCloseReport": RO},
+}
+for _role, _grants in _REVERSAL_GRANTS.items():
+    ROLE_GRANTS[_role].update(_grants)
+
 # Deciding and withdrawing are writes on "Approval"; which step a role may
 # decide is chain data (app/workflows/chains.py), checked by the service.
 for _role in ("gm", "hr", "finance", "center_manager", "supervisor", "frontdesk", "cashier", "technician"):

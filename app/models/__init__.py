@@ -49,3 +49,7 @@ from app.models.handover import (  # noqa: F401
     Shift,
     ShiftSwap,
 )
+
+# isort: split
+# reversal (红冲) and day close (日结)
+from app.models.cash import DayClose, PaymentReversal  # noqa: F401

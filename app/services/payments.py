@@ -21,7 +21,7 @@ from app.models.billing import PAYMENT_METHODS, Bill, Payment, PaymentBill, Rece
 from app.models.estate import ServiceCenter
 from app.models.mixins import TWO_PLACES
 from app.security import center_scope
-from app.services import records
+from app.services import day_close, records
 from app.services.billing import decimal_amount as _decimal
 
 
@@ -72,6 +72,7 @@ def _pay(bill_ids, method, amount, actor) -> Payment:
     center_id = bills[0].center_id
     center_code = db.session.scalar(select(ServiceCenter.code).where(ServiceCenter.id == center_id))
     seq = next_receipt_seq(center_id, now.year)
+    day_close.refuse_if_closed(getattr(actor, "id", None), now.date())  # under the same lock as close_day
     payment = Payment(center_id=center_id, household_id=bills[0].household_id, amount=due, method=method,
                       paid_at=now, cashier_id=getattr(actor, "id", None), status="valid",
                       receipt_no=f"{center_code}-{now.year}-{seq:06d}")

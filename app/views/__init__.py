@@ -31,6 +31,9 @@ MENU_RESOURCES = [
     ("CashierDesk", FEES, "Payment"),
     ("Bills", FEES, "Bill"),
     ("Payments", FEES, "Payment"),
+    ("PaymentReversals", FEES, "PaymentReversal"),
+    ("DayCloseToday", FEES, "DayClose"),
+    ("DayCloses", FEES, "DayClose"),
     ("BillGenerate", FEES, "BillGeneration"),
     ("MeterReadings", FEES, "MeterReading"),
     ("MissingReadings", FEES, "MeterReading"),
@@ -39,6 +42,7 @@ MENU_RESOURCES = [
     ("ArrearsAging", FEES, "Arrears"),
     ("ArrearsCommittee", FEES, "Arrears"),
     ("CollectionReport", FEES, "FeeReport"),
+    ("DayCloseJournal", FEES, "DayCloseReport"),
     ("ChargeItems", FEES, "ChargeItem"),
     ("ChargeRates", FEES, "ChargeRate"),
     ("FeePolicies", FEES, "FeePolicy"),
@@ -132,6 +136,7 @@ def _register_fees(appbuilder) -> None:
     arrears and 催缴, reports, then the settings (items, rates, policies)."""
     from app.views import arrears as ar
     from app.views import billing as bl
+    from app.views import cash, cash_api
     from app.views import cashier as cs
     from app.views import collections as co
     from app.views import fees as fv
@@ -140,6 +145,10 @@ def _register_fees(appbuilder) -> None:
     appbuilder.add_view(cs.CashierDeskView, "CashierDesk", label=_l("收银台"), icon="fa-desktop", **fees)
     appbuilder.add_view(bl.BillView, "Bills", label=_l("账单"), icon="fa-file-text-o", **fees)
     appbuilder.add_view(bl.PaymentView, "Payments", label=_l("收款记录"), icon="fa-money", **fees)
+    appbuilder.add_view(cash.PaymentReversalView, "PaymentReversals", label=_l("红冲申请"), icon="fa-undo", **fees)
+    appbuilder.add_link("DayCloseToday", href="/daycloseview/today/", label=_l("今日日结"), icon="fa-calculator",
+                        **fees)
+    appbuilder.add_view(cash.DayCloseView, "DayCloses", label=_l("日结记录"), icon="fa-book", **fees)
     appbuilder.add_view(fv.BillGenerationView, "BillGenerate", label=_l("生成账单"), icon="fa-magic", **fees)
     appbuilder.add_view(fv.MeterReadingView, "MeterReadings", label=_l("抄表记录"), icon="fa-tachometer", **fees)
     appbuilder.add_link("MissingReadings", href="/meterreadingview/missing/", label=_l("缺抄表"),
@@ -151,11 +160,12 @@ def _register_fees(appbuilder) -> None:
     appbuilder.add_link("ArrearsCommittee", href="/arrears/committee/", label=_l("业主委员会欠费报告"),
                         icon="fa-users", **fees)
     appbuilder.add_view(cs.CollectionReportView, "CollectionReport", label=_l("收缴率"), icon="fa-percent", **fees)
+    appbuilder.add_view(cash.DayCloseReportView, "DayCloseJournal", label=_l("日结汇总"), icon="fa-table", **fees)
     appbuilder.add_view(bl.ChargeItemView, "ChargeItems", label=_l("收费项目"), icon="fa-tags", **fees)
     appbuilder.add_view(fv.ChargeRateView, "ChargeRates", label=_l("收费标准调整"), icon="fa-line-chart", **fees)
     appbuilder.add_view(co.CenterFeePolicyView, "FeePolicies", label=_l("收费政策"), icon="fa-sliders", **fees)
     for api in (bl.ChargeItemApi, bl.BillApi, bl.PaymentApi, fv.ChargeRateApi, fv.MeterReadingApi,
-                co.ArrearsContactApi, co.CenterFeePolicyApi):
+                co.ArrearsContactApi, co.CenterFeePolicyApi, cash_api.ReversalApi, cash_api.DayCloseApi):
         appbuilder.add_api(api)
 
 

@@ -32,6 +32,7 @@ from app.services import billing, payments
 from app.views.base import ScopedModelRestApi, ScopedModelView
 from app.views.fields import SearchSelectField
 from app.views.interface import ScopedInterface
+from app.views.reversal_action import ReversalActions
 
 LABELS = {
     "id": _l("序号"),
@@ -123,11 +124,11 @@ class BillView(ScopedModelView):
     }
 
 
-class PaymentView(ScopedModelView):
+class PaymentView(ReversalActions, ScopedModelView):  # reversal: 申请红冲 action
     datamodel = ScopedInterface(Payment)
     class_permission_name = "Payment"
     service = billing
-    include_route_methods = {"list", "show", "export", "lookup"}
+    include_route_methods = {"list", "show", "export", "lookup", "action", "action_post"}
     list_title = show_title = _l("收款记录")
     label_columns = LABELS
     list_columns = ["center", "receipt_no", "household", "amount", "method", "paid_at", "cashier", "status"]

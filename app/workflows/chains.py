@@ -46,6 +46,8 @@ DEFAULT_CHAINS: dict[str, tuple[str, tuple[StepDef, ...]]] = {
         (StepDef("supervisor", "center", _l("申请人主管审批"), 24),
          StepDef("supervisor", "center", _l("对方主管审批"), 24)),
     ),
+    # reversal (红冲): a cashier's request to undo a payment, approved by finance.
+    "reversal": (_l("收款红冲"), (StepDef("finance", "company", _l("财务审批"), 24),)),
 }
 
 #: Decisions a step can take; "withdraw" belongs to the submitter.
