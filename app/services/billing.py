@@ -32,8 +32,8 @@ from app.services import records
 
 PAID_LOCKED = "已缴费的账单不能修改或删除，只能红冲"
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-#: Charge items billed from another register, not per household (车位费: parking rentals).
-NOT_PER_HOUSEHOLD = frozenset({"parking"})
+#: Charge items billed from another register, not per household (车位费: parking rentals; 装修押金).
+NOT_PER_HOUSEHOLD = frozenset({"parking", "renovation_deposit"})  # 装修押金: raised by approved renovations
 
 
 # -- hooks (web form, REST API) ------------------------------------------------------

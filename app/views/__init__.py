@@ -56,6 +56,16 @@ MENU_RESOURCES = [
     ("SlaPolicies", SYSTEM, "SlaPolicy"),
     ("WorkCalendars", SYSTEM, "WorkCalendar"),
     ("Holidays", SYSTEM, "Holiday"),
+    # 装修 renovation
+    ("Renovations", "Renovation", "Renovation"),
+    ("RenovationOverdue", "Renovation", "Renovation"),
+    ("RenovationPasses", "Renovation", "RenovationPass"),
+    ("RenovationInspections", "Renovation", "RenovationInspection"),
+    ("RenovationInspectionOverdue", "Renovation", "RenovationInspection"),
+    ("RenovationRectifications", "Renovation", "RenovationRectification"),
+    ("RenovationNoticesOverdue", "Renovation", "RenovationRectification"),
+    ("RenovationAcceptances", "Renovation", "RenovationAcceptance"),
+    ("RenovationRefunds", "Renovation", "RenovationRefund"),
 ]
 
 
@@ -162,4 +172,28 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view(HolidayView, "Holidays", label=_l("节假日"), icon="fa-calendar-times-o", **system)
     current_app.context_processor(badge_context)
     for api in (ServiceCenterApi, BuildingApi, UnitApi, HouseholdApi, ApprovalApi):
+        appbuilder.add_api(api)
+    # 装修 renovation: applications, the overdue lists, passes, inspections, notices, acceptance, refunds.
+    from app.views import renovation as rv
+    from app.views import renovation_api as ra
+
+    reno = {"category": "Renovation", "category_label": _l("装修"), "category_icon": "fa-paint-brush"}
+    appbuilder.add_view(rv.RenovationView, "Renovations", label=_l("装修申报"), icon="fa-file-text-o", **reno)
+    appbuilder.add_link("RenovationOverdue", href="/renovationview/overdue/", label=_l("逾期未批"),
+                        icon="fa-exclamation-circle", **reno)
+    appbuilder.add_view(rv.RenovationPassView, "RenovationPasses", label=_l("装修出入证"), icon="fa-id-badge", **reno)
+    appbuilder.add_view(rv.RenovationInspectionView, "RenovationInspections", label=_l("装修巡查"), icon="fa-eye",
+                        **reno)
+    appbuilder.add_link("RenovationInspectionOverdue", href="/renovationinspectionview/overdue/",
+                        label=_l("巡查逾期"), icon="fa-exclamation-triangle", **reno)
+    appbuilder.add_view(rv.RenovationRectificationView, "RenovationRectifications", label=_l("整改通知单"),
+                        icon="fa-wrench", **reno)
+    appbuilder.add_link("RenovationNoticesOverdue", href="/renovationrectificationview/overdue/",
+                        label=_l("整改逾期"), icon="fa-clock-o", **reno)
+    appbuilder.add_view(rv.RenovationAcceptanceView, "RenovationAcceptances", label=_l("竣工验收"),
+                        icon="fa-check-circle", **reno)
+    appbuilder.add_view(rv.RenovationRefundView, "RenovationRefunds", label=_l("装修押金退还"), icon="fa-undo",
+                        **reno)
+    for api in (ra.RenovationApi, ra.RenovationPassApi, ra.RenovationInspectionApi, ra.RectificationApi,
+                ra.RenovationAcceptanceApi, ra.RenovationRefundApi):
         appbuilder.add_api(api)
