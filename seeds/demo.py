@@ -114,4 +114,8 @@ def load_demo(progress=print) -> dict[str, int]:
     _seed_users(centers, counts)
     counts.update(load_personnel(progress))
     counts["work_orders"] = load_work_orders(progress)
+    # 装修 renovation (issue 6): applications in every state, after the users and work orders
+    from seeds.renovation import load_renovation
+
+    counts["renovations"] = load_renovation(progress)
     return counts

@@ -13,7 +13,7 @@ from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import FileField
+from wtforms import BooleanField, FileField
 
 from app import timeutil
 from app.errors import DomainError
@@ -23,6 +23,7 @@ from app.models.renovation import (
     ACCEPTANCE_RESULTS,
     INSPECTION_RESULTS,
     RECTIFICATION_STATUSES,
+    SCOPE_FLAGS,
     Renovation,
     RenovationAcceptance,
     RenovationInspection,
@@ -123,8 +124,10 @@ class RenovationView(RenovationBaseView):
         "deposit": _l("批准后生成装修押金账单，由收费员收取"),
         "household": _l("输入业主姓名或电话搜索"),
     }
+    # NOT NULL booleans would be "required" (must be ticked) in FAB's generated form
     add_form_extra_fields = edit_form_extra_fields = {
         "household": SearchSelectField(_l("业主"), model=Household, endpoint="HouseholdView.lookup", required=True),
+        **{flag: BooleanField(LABELS[flag]) for flag in (*SCOPE_FLAGS, "agreement_signed")},
     }
     search_form_extra_fields = {"status": select_field(_l("审批状态"), STATUS_LABELS, optional=True)}
 

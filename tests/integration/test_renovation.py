@@ -400,3 +400,37 @@ def test_application_form_prints_with_the_approval_history(api, app, logged_in):
     page = logged_in("frontdesk1").get(f"/renovationview/show/{rid}").get_data(as_text=True)
     assert "装修申请表" in page and "工程审核" in page and "服务中心经理批准" in page
     assert "technician1" in page and "center_manager1" in page and "print.css" in page
+
+
+def test_desk_takes_an_application_on_the_web_form_and_submits_it(app, logged_in):   # screens call the services
+    hh = household(app)
+    c = logged_in("frontdesk1")
+    today = timeutil.today()
+    r = c.post("/renovationview/add", data={
+        "household": hh, "contractor": "网页装饰有限公司", "contractor_person": "李工", "contractor_phone": "13800138000",
+        "worker_count": "2", "scope_text": "墙面翻新", "scope_plumbing": "y", "start_date": today.isoformat(),
+        "planned_end_date": (today + timedelta(days=20)).isoformat(), "deposit": "2000.00"})
+    assert r.status_code == 302
+    with app.app_context():
+        reno = db.session.scalars(select(Renovation).where(Renovation.contractor == "网页装饰有限公司")).one()
+        assert (reno.status, reno.scope_plumbing, reno.scope_walls, reno.deposit) == ("draft", True, False, 2000)
+        rid = reno.id
+    assert c.post(f"/renovationview/submit/{rid}").status_code == 302
+    page = c.get(f"/renovationview/show/{rid}").get_data(as_text=True)
+    assert "审批截止" in page and "工程审核" in page
+    with app.app_context():
+        assert db.session.get(Renovation, rid).status == "pending"
+
+
+def test_export_and_dropdowns_are_scoped(api, app, logged_in):   # row-level scope: exports, dropdowns
+    import io
+
+    import openpyxl
+
+    name = factories.unique("范围装饰")
+    create(api, app, contractor=name)
+    r = logged_in("supervisor1").get("/renovationview/export/")
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.data), read_only=True).active.iter_rows(values_only=True))
+    assert rows[1:] and {row[rows[0].index("服务中心")] for row in rows[1:]} == {"阳光花园服务中心"}
+    assert logged_in("frontdesk2").get(f"/renovationview/lookup/?q={name}").get_json()["results"] == []
+    assert len(logged_in("frontdesk1").get(f"/renovationview/lookup/?q={name}").get_json()["results"]) == 1
