@@ -176,6 +176,7 @@ class RenovationInspectionApi(RenovationBaseApi):
     resource_name = "renovationinspection"
     datamodel = interface(RenovationInspection)
     class_permission_name = "RenovationInspection"
+    exclude_route_methods = {"put", "delete"}  # a log: kept as recorded
     add_columns = ["renovation_id", "findings", "result"]
     edit_columns = ["findings"]
     list_columns = show_columns = ["id", "center_id", *add_columns, "inspector_id", "inspected_at"]
@@ -199,6 +200,7 @@ class RectificationApi(RenovationBaseApi):
     resource_name = "rectification"
     datamodel = interface(RenovationRectification)
     class_permission_name = "RenovationRectification"
+    exclude_route_methods = {"put", "delete"}  # changes only through reinspect
     add_columns = ["inspection_id", "issue", "deadline"]
     edit_columns = ["issue"]
     list_columns = show_columns = ["id", "center_id", "renovation_id", *add_columns, "status", "reinspection_count",

@@ -407,9 +407,10 @@ def test_desk_takes_an_application_on_the_web_form_and_submits_it(app, logged_in
     c = logged_in("frontdesk1")
     today = timeutil.today()
     r = c.post("/renovationview/add", data={
-        "household": hh, "contractor": "网页装饰有限公司", "contractor_person": "李工", "contractor_phone": "13800138000",
-        "worker_count": "2", "scope_text": "墙面翻新", "scope_plumbing": "y", "start_date": today.isoformat(),
-        "planned_end_date": (today + timedelta(days=20)).isoformat(), "deposit": "2000.00"})
+        "household": hh, "contractor": "网页装饰有限公司", "contractor_person": "李工",
+        "contractor_phone": "13800138000", "worker_count": "2", "scope_text": "墙面翻新", "scope_plumbing": "y",
+        "start_date": today.isoformat(), "planned_end_date": (today + timedelta(days=20)).isoformat(),
+        "deposit": "2000.00"})
     assert r.status_code == 302
     with app.app_context():
         reno = db.session.scalars(select(Renovation).where(Renovation.contractor == "网页装饰有限公司")).one()
