@@ -19,8 +19,10 @@ notices (整改通知单), completion acceptance (竣工验收) and the deposit 
 
 from datetime import date
 
+from flask_appbuilder.exceptions import DatabaseException
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app import timeutil
 from app.errors import Conflict, DomainError, NotFound
@@ -104,6 +106,20 @@ def _next_pass_no(reno: Renovation) -> str:
     count = db.session.scalar(select(func.count()).select_from(RenovationPass).where(
         RenovationPass.renovation_id == reno.id))
     return f"ZX{reno.id:05d}-{count + 1:02d}"
+
+
+def guarded_pass_write(item: RenovationPass, write) -> None:
+    """Run `write()` (add/merge + commit); a concurrent pass with the same number slips
+    past the check only to hit the unique index: answer with the same Conflict."""
+    number = item.pass_no
+    try:
+        write()
+    except (IntegrityError, DatabaseException) as e:
+        cause = e if isinstance(e, IntegrityError) else e.__cause__
+        if not isinstance(cause, IntegrityError) or "renovation_pass" not in str(cause.orig):
+            raise
+        db.session.rollback()
+        raise Conflict(_("本服务中心已有出入证编号 %(no)s", no=number)) from None
 
 
 @transaction

@@ -39,7 +39,7 @@ from app.views.approvals import REQUEST_TYPE_LABELS, REQUEST_VIEWS, _can_decide
 from app.views.base import ScopedModelView, interface
 from app.views.fields import SearchSelectField, wtf_check
 from app.views.personnel_columns import query_select, select_field
-from app.views.renovation_columns import FORMATTERS, LABELS, label
+from app.views.renovation_columns import FORMATTERS, LABELS, PassInterface, label
 from app.workflows.chains import EVENT_LABELS, STATUS_LABELS
 
 REQUEST_TYPE_LABELS.update({"renovation": _l("装修申报"), "renovation_refund": _l("装修押金退还")})
@@ -198,7 +198,7 @@ def _deductions(form) -> list[dict]:
 
 
 class RenovationPassView(RenovationBaseView):
-    datamodel = interface(RenovationPass)
+    datamodel = PassInterface(RenovationPass)
     class_permission_name = "RenovationPass"
     method_permission_name = {**METHOD_PERMISSIONS, "revoke": WRITE, "photo": READ}
     list_title = show_title = add_title = edit_title = _l("装修出入证")

@@ -32,7 +32,7 @@ from app.validators import check_id_number, check_phone
 from app.views.base import interface
 from app.views.fields import api_check
 from app.views.personnel_api import PersonnelApi
-from app.views.renovation_columns import LABELS
+from app.views.renovation_columns import LABELS, PassInterface
 
 _ACTIONS = {"submit", "agreement", "start", "acceptance", "refund", "revoke", "reinspect", "record"}
 
@@ -154,7 +154,7 @@ def _overdue_marks(rows) -> None:
 
 class RenovationPassApi(RenovationBaseApi):
     resource_name = "renovationpass"
-    datamodel = interface(RenovationPass)
+    datamodel = PassInterface(RenovationPass)
     class_permission_name = "RenovationPass"
     add_columns = ["renovation_id", "pass_no", "holder_name", "id_number", "phone", "valid_from", "valid_to"]
     edit_columns = ["holder_name", "id_number", "phone", "valid_from", "valid_to"]

@@ -9,7 +9,9 @@ from app.models.renovation import (
     RECTIFICATION_STATUSES,
     SITE_STATUSES,
 )
+from app.services import renovation_sites
 from app.views.base import masked_unless_privileged
+from app.views.interface import ScopedInterface
 from app.workflows.chains import STATUS_LABELS
 
 LABELS = {
@@ -80,6 +82,16 @@ LABELS = {
     "created_on": _l("创建时间"),
     "changed_on": _l("修改时间"),
 }
+
+class PassInterface(ScopedInterface):
+    """A database refusal of a duplicate pass number reads like the service's check."""
+
+    def add(self, item, commit: bool = True) -> None:
+        renovation_sites.guarded_pass_write(item, lambda: super(PassInterface, self).add(item, commit))
+
+    def edit(self, item, commit: bool = True) -> None:
+        renovation_sites.guarded_pass_write(item, lambda: super(PassInterface, self).edit(item, commit))
+
 
 REFIX_RESULTS = {"passed": _l("复查合格"), "failed": _l("复查不合格")}
 

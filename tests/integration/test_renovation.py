@@ -383,6 +383,12 @@ def test_frontdesk2_never_sees_sc01_renovations(api, app, logged_in):   # row-le
     assert r.status_code in (403, 404)
 
 
+def test_technician_of_another_centre_cannot_decide(api, app):   # chain step scope "center"
+    rid, aid = submitted(api, app)
+    r = api("technician2").post(f"/api/v1/approval/{aid}/approve", json={})
+    assert r.status_code in (403, 404) and row(api, rid)["status"] == "pending"
+
+
 @pytest.mark.parametrize("username, resource, can_write", [
     ("frontdesk1", "renovation", True), ("frontdesk1", "renovationinspection", False),
     ("technician1", "renovationinspection", True), ("technician1", "renovation", False),

@@ -83,8 +83,10 @@ def test_role_table_is_applied_exactly_and_idempotently(app):
         assert ("can_write", "Household") in before["frontdesk"]
         assert ("can_write", "Building") not in before["frontdesk"]
         assert ("can_read", "AuditLog") in before["auditor"]
-        # technicians write only their transitions, approvals and their own leave requests
-        assert {p[1] for p in before["technician"] if p[0] == "can_write"} == {"Approval", "Leave", "WorkOrder"}
+        # technicians write only their transitions, approvals and their own leave requests,
+        # and renovation inspections, rectification notices and acceptance (装修)
+        assert {p[1] for p in before["technician"] if p[0] == "can_write"} == {
+            "Approval", "Leave", "WorkOrder", "RenovationInspection", "RenovationRectification", "RenovationAcceptance"}
         for role, grants in ROLE_GRANTS.items():
             for resource, verbs in grants.items():
                 assert {(f"can_{v}", resource) for v in verbs} <= before[role]

@@ -67,3 +67,13 @@ def test_refund_never_negative_and_no_floats():
         rules.refund_amount("3000.00", ["-1.00"])
     with pytest.raises(TypeError):
         rules.refund_amount("3000.00", [0.1])
+
+
+def test_pass_shows_revoked_expired_or_not_yet_valid():   # 出入证 validity
+    from app.models.renovation import RenovationPass
+
+    p = RenovationPass(valid_from=D("2026-11-01"), valid_to=D("2026-11-30"))
+    assert [p.state(D(d)) for d in ("2026-10-31", "2026-11-01", "2026-11-30", "2026-12-01")] == [
+        "future", "valid", "valid", "expired"]
+    p.revoked_at = datetime(2026, 11, 10, 8, 0)
+    assert p.state(D("2026-11-15")) == "revoked"
