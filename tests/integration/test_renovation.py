@@ -139,7 +139,7 @@ def test_full_chain_through_rest_bills_the_deposit(api, app):   # 装修申报 c
             ("technician", "工程审核", "technician1"), ("center_manager", "服务中心经理批准", "center_manager1")]
 
 
-def test_zero_deposit_makes_no_bill(api, app):
+def test_zero_deposit_makes_no_bill(api, app):   # deposit 0 → no bill
     rid = approved(api, app, deposit="0")
     assert bill_of(app, rid) is None and row(api, rid)["deposit_bill_id"] is None
 
@@ -194,7 +194,7 @@ def test_cannot_start_before_approval_agreement_and_paid_deposit(api, app):   # 
     assert r.status_code == 200 and r.json["result"]["site_status"] == "in_progress"
 
 
-def test_application_rules_refused_in_zh_and_en_nothing_written(api, app):
+def test_application_rules_refused_in_zh_and_en_nothing_written(api, app):   # end ≥ start, deposit ≥ 0
     hh = household(app)
     before = count(app, Renovation)
     today = timeutil.today()
@@ -256,7 +256,7 @@ def test_inspection_overdue_after_two_days(api, app):   # 巡查 at least every 
     assert rid in overdue()
 
 
-def test_inspection_only_on_active_sites(api, app):
+def test_inspection_only_on_active_sites(api, app):   # 巡查 of active sites (施工中)
     rid = approved(api, app)
     refused(api, "technician1", "/api/v1/renovationinspection/",
             {"renovation_id": rid, "findings": "x", "result": "ok"}, 409, "施工中")
@@ -295,7 +295,7 @@ def test_rectification_deadline_reinspection_and_acceptance(api, app):
     assert row(api, rid)["site_status"] == "accepted"
 
 
-def test_overdue_notice_and_acceptance_marks(api, app, logged_in):
+def test_overdue_notice_and_acceptance_marks(api, app, logged_in):   # notices past deadline; 3-day acceptance
     rid = active_site(api, app)
     tech = api("technician1")
     ins = tech.post("/api/v1/renovationinspection/",
@@ -344,7 +344,7 @@ def test_refund_is_deposit_less_deductions_approved_by_finance(api, app):   # 30
     assert row(api, rid)["site_status"] == "refunded"
 
 
-def test_deductions_above_the_deposit_are_refused(api, app):
+def test_deductions_above_the_deposit_are_refused(api, app):   # refund never negative
     rid = accepted_site(api, app)
     before = count(app, RenovationRefund)
     body = {"deductions": [{"reason": "赔偿", "amount": "3000.01"}]}
@@ -354,7 +354,7 @@ def test_deductions_above_the_deposit_are_refused(api, app):
     assert count(app, RenovationRefund) == before
 
 
-def test_refund_needs_acceptance_and_a_paid_deposit(api, app):
+def test_refund_needs_acceptance_and_a_paid_deposit(api, app):   # refund after acceptance, of a paid bill
     rid = active_site(api, app)
     refused(api, "frontdesk1", f"/api/v1/renovation/{rid}/refund", {}, 409, "验收合格")
     rid2 = approved(api, app)
