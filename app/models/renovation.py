@@ -76,7 +76,7 @@ class Renovation(ApprovableMixin, AuditMixin, SoftDeleteMixin, CenterScopedMixin
     deposit_bill = relationship("Bill", lazy="select", foreign_keys=[deposit_bill_id])
 
     def approval_title(self) -> str:
-        return f"装修申报 {self.unit or ''} {self.contractor or ''}".strip()
+        return f"{self.unit or ''} {self.contractor or ''}".strip()  # the inbox shows the type beside it
 
     @property
     def decision_overdue(self) -> bool:
@@ -243,7 +243,7 @@ class RenovationRefund(ApprovableMixin, AuditMixin, SoftDeleteMixin, CenterScope
         return (done or timeutil.today()) > self.due_on
 
     def approval_title(self) -> str:
-        return f"装修押金退还 {self.renovation.unit if self.renovation else ''} {self.refund_amount}"
+        return f"{self.renovation.unit if self.renovation else ''} {self.refund_amount}"
 
     def __str__(self):
         return self.approval_title()
