@@ -441,3 +441,33 @@ def test_export_and_dropdowns_are_scoped(api, app, logged_in):   # row-level sco
     assert rows[1:] and {row[rows[0].index("服务中心")] for row in rows[1:]} == {"阳光花园服务中心"}
     assert logged_in("frontdesk2").get(f"/renovationview/lookup/?q={name}").get_json()["results"] == []
     assert len(logged_in("frontdesk1").get(f"/renovationview/lookup/?q={name}").get_json()["results"]) == 1
+
+
+def test_concurrent_passes_with_one_number_exactly_one_wins(api, app):   # pass number unique per centre
+    """Desks issue the same 出入证 number at the same moment: one 201, the others the same 409."""
+    import threading
+
+    from tests.conftest import Api
+
+    rid = approved(api, app)
+    reno = row(api, rid)
+    number = factories.unique("RACE")
+    n = 4
+    callers = [Api(app.test_client(), "frontdesk1") for _ in range(n)]
+    barrier, results = threading.Barrier(n), [None] * n
+
+    def issue(i):
+        body = {"renovation_id": rid, "pass_no": number, "holder_name": f"工人{i}",
+                "id_number": factories.valid_id_number(), "valid_from": reno["start_date"],
+                "valid_to": reno["planned_end_date"]}
+        barrier.wait()
+        results[i] = callers[i].post("/api/v1/renovationpass/", json=body)
+
+    threads = [threading.Thread(target=issue, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    codes = sorted(r.status_code for r in results)
+    assert codes == [201] + [409] * (n - 1), [(r.status_code, r.json) for r in results]
+    assert all(number in r.json["message"] for r in results if r.status_code == 409)
