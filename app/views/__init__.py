@@ -173,7 +173,11 @@ def register_views(appbuilder) -> None:
     current_app.context_processor(badge_context)
     for api in (ServiceCenterApi, BuildingApi, UnitApi, HouseholdApi, ApprovalApi):
         appbuilder.add_api(api)
-    # 装修 renovation: applications, the overdue lists, passes, inspections, notices, acceptance, refunds.
+    _register_renovation(appbuilder)  # 装修 renovation
+
+
+def _register_renovation(appbuilder) -> None:
+    """装修: applications, the overdue lists, passes, inspections, notices, acceptance, refunds."""
     from app.views import renovation as rv
     from app.views import renovation_api as ra
 
