@@ -154,6 +154,25 @@ _REVERSAL_GRANTS: dict[str, dict[str, frozenset]] = {
 for _role, _grants in _REVERSAL_GRANTS.items():
     ROLE_GRANTS[_role].update(_grants)
 
+#: 装修 renovation: the desk takes applications and issues passes; technicians
+#: inspect, raise rectification notices and accept (and decide 工程审核); the
+#: centre manager and supervisors do all; finance decides refunds; others read.
+_RENOVATION = ("Renovation", "RenovationPass", "RenovationInspection", "RenovationRectification",
+               "RenovationAcceptance", "RenovationRefund")
+_RENOVATION_SITE = ("RenovationInspection", "RenovationRectification", "RenovationAcceptance")
+_RENOVATION_GRANTS: dict[str, dict[str, frozenset]] = {
+    "frontdesk": {**{r: R for r in _RENOVATION}, "Renovation": RW, "RenovationPass": RW},
+    "technician": {**{r: R for r in _RENOVATION}, **{r: RW for r in _RENOVATION_SITE}},
+    "center_manager": {r: RW for r in _RENOVATION},
+    "supervisor": {r: RW for r in _RENOVATION},
+    "finance": {r: RO for r in _RENOVATION},
+    "gm": {r: RO for r in _RENOVATION},
+    "auditor": {r: RO for r in _RENOVATION},
+    "cashier": {r: R for r in _RENOVATION},
+}
+for _role, _grants in _RENOVATION_GRANTS.items():
+    ROLE_GRANTS[_role].update(_grants)
+
 # Deciding and withdrawing are writes on "Approval"; which step a role may
 # decide is chain data (app/workflows/chains.py), checked by the service.
 for _role in ("gm", "hr", "finance", "center_manager", "supervisor", "frontdesk", "cashier", "technician"):

@@ -123,4 +123,8 @@ def load_demo(progress=print) -> dict[str, int]:
     from seeds.payments import load_payments  # desk (issue 5): demo payments
 
     counts["payments"] = load_payments(progress)
+    # 装修 renovation (issue 6): applications in every state, after the users and work orders
+    from seeds.renovation import load_renovation
+
+    counts["renovations"] = load_renovation(progress)
     return counts

@@ -28,6 +28,15 @@ from app.models.personnel import (  # noqa: F401
     RewardPenalty,
     SalarySettlement,
 )
+from app.models.renovation import (  # noqa: F401
+    Renovation,
+    RenovationAcceptance,
+    RenovationDeduction,
+    RenovationInspection,
+    RenovationPass,
+    RenovationRectification,
+    RenovationRefund,
+)
 from app.models.work_orders import (  # noqa: F401
     Holiday,
     SlaAlert,

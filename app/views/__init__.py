@@ -14,6 +14,7 @@ FEES = "Fees"
 APPROVALS = "Approvals"
 SYSTEM = "System"
 HANDOVER = "Handover"
+RENOVATION = "Renovation"
 
 #: (menu name, category, class_permission_name), in menu order.
 MENU_RESOURCES = [
@@ -50,6 +51,16 @@ MENU_RESOURCES = [
     ("ParkingExpiring", PARKING, "ParkingRental"),
     ("ParkingSpaces", PARKING, "ParkingSpace"),
     ("ParkingOccupancy", PARKING, "ParkingSpace"),
+    # 装修 renovation
+    ("Renovations", RENOVATION, "Renovation"),
+    ("RenovationOverdue", RENOVATION, "Renovation"),
+    ("RenovationPasses", RENOVATION, "RenovationPass"),
+    ("RenovationInspections", RENOVATION, "RenovationInspection"),
+    ("RenovationInspectionOverdue", RENOVATION, "RenovationInspection"),
+    ("RenovationRectifications", RENOVATION, "RenovationRectification"),
+    ("RenovationNoticesOverdue", RENOVATION, "RenovationRectification"),
+    ("RenovationAcceptances", RENOVATION, "RenovationAcceptance"),
+    ("RenovationRefunds", RENOVATION, "RenovationRefund"),
     ("Handovers", HANDOVER, "Handover"),
     ("ShiftSwaps", HANDOVER, "ShiftSwap"),
     ("RotaEntries", HANDOVER, "RotaEntry"),
@@ -91,6 +102,7 @@ def register_views(appbuilder) -> None:
     _register_estate_and_work_orders(appbuilder)
     _register_fees(appbuilder)
     _register_parking(appbuilder)
+    _register_renovation(appbuilder)
     _register_handover(appbuilder)
     _register_personnel(appbuilder)
     _register_approvals_and_system(appbuilder)
@@ -255,4 +267,31 @@ def _register_handover(appbuilder) -> None:
     appbuilder.add_view(ho.ShiftView, "Shifts", label=_l("班次"), icon="fa-clock-o", **cat)
     for api in (hapi.HandoverApi, hapi.ShiftSwapApi, hapi.PostApi, hapi.ShiftApi, hapi.RotaApi,
                 hapi.MajorIncidentApi):
+        appbuilder.add_api(api)
+
+
+def _register_renovation(appbuilder) -> None:
+    """装修: applications, the overdue lists, passes, inspections, notices, acceptance, refunds."""
+    from app.views import renovation as rv
+    from app.views import renovation_api as ra
+
+    reno = {"category": RENOVATION, "category_label": _l("装修"), "category_icon": "fa-paint-brush"}
+    appbuilder.add_view(rv.RenovationView, "Renovations", label=_l("装修申报"), icon="fa-file-text-o", **reno)
+    appbuilder.add_link("RenovationOverdue", href="/renovationview/overdue/", label=_l("逾期未批"),
+                        icon="fa-exclamation-circle", **reno)
+    appbuilder.add_view(rv.RenovationPassView, "RenovationPasses", label=_l("装修出入证"), icon="fa-id-badge", **reno)
+    appbuilder.add_view(rv.RenovationInspectionView, "RenovationInspections", label=_l("装修巡查"), icon="fa-eye",
+                        **reno)
+    appbuilder.add_link("RenovationInspectionOverdue", href="/renovationinspectionview/overdue/",
+                        label=_l("巡查逾期"), icon="fa-exclamation-triangle", **reno)
+    appbuilder.add_view(rv.RenovationRectificationView, "RenovationRectifications", label=_l("整改通知单"),
+                        icon="fa-wrench", **reno)
+    appbuilder.add_link("RenovationNoticesOverdue", href="/renovationrectificationview/overdue/",
+                        label=_l("整改逾期"), icon="fa-clock-o", **reno)
+    appbuilder.add_view(rv.RenovationAcceptanceView, "RenovationAcceptances", label=_l("竣工验收"),
+                        icon="fa-check-circle", **reno)
+    appbuilder.add_view(rv.RenovationRefundView, "RenovationRefunds", label=_l("装修押金退还"), icon="fa-undo",
+                        **reno)
+    for api in (ra.RenovationApi, ra.RenovationPassApi, ra.RenovationInspectionApi, ra.RectificationApi,
+                ra.RenovationAcceptanceApi, ra.RenovationRefundApi):
         appbuilder.add_api(api)

@@ -69,3 +69,12 @@ EVENT_LABELS = {
     "return": _l("退回修改"),
     "withdraw": _l("撤回"),
 }
+
+# -- 装修 renovation: 前台受理 is the front desk's submission; then 工程审核 and
+# 服务中心经理批准, decided within 3 days (24 + 48 hours); the deposit refund by finance.
+DEFAULT_CHAINS["renovation"] = (
+    _l("装修申报"),
+    (StepDef("technician", "center", _l("工程审核"), 24),
+     StepDef("center_manager", "center", _l("服务中心经理批准"), 48)),
+)
+DEFAULT_CHAINS["renovation_refund"] = (_l("装修押金退还"), (StepDef("finance", "company", _l("财务审批"), 24),))

@@ -83,10 +83,12 @@ def test_role_table_is_applied_exactly_and_idempotently(app):
         assert ("can_write", "Household") in before["frontdesk"]
         assert ("can_write", "Building") not in before["frontdesk"]
         assert ("can_read", "AuditLog") in before["auditor"]
-        # technicians write only their transitions, approvals and their own leave requests
-        # (+ shift handover: their own post's handovers and shift swaps)
-        assert {p[1] for p in before["technician"] if p[0] == "can_write"} == {"Approval", "Leave", "WorkOrder",
-                                                                                "Handover", "ShiftSwap"}
+        # technicians write only their transitions, approvals and their own leave requests,
+        # their post's handovers and shift swaps, and renovation inspections, rectification
+        # notices and acceptance (装修)
+        assert {p[1] for p in before["technician"] if p[0] == "can_write"} == {
+            "Approval", "Leave", "WorkOrder", "Handover", "ShiftSwap",
+            "RenovationInspection", "RenovationRectification", "RenovationAcceptance"}
         for role, grants in ROLE_GRANTS.items():
             for resource, verbs in grants.items():
                 assert {(f"can_{v}", resource) for v in verbs} <= before[role]
