@@ -363,9 +363,11 @@ def clock_status(order: WorkOrder, now: datetime | None = None) -> list[dict]:
 def _return_clock(order: WorkOrder, now: datetime) -> list[dict]:
     """A department that cannot handle a complaint sends it back within half a
     working day of receiving it (shown for the latest return, if any)."""
-    hours = policy_for(order.kind, order.severity).return_working_hours
     returns = [e for e in order.events if e.action == "return"]
-    if not hours or not returns:
+    if not returns:  # most orders: no policy lookup (the desk lists hundreds of orders)
+        return []
+    hours = policy_for(order.kind, order.severity).return_working_hours
+    if not hours:
         return []
     back = returns[-1]
     dispatched = [e.at for e in order.events if e.action in ("dispatch", "transfer") and e.at <= back.at]

@@ -4,17 +4,61 @@ It applies centre scope and hides soft-deleted rows inside FAB's one query
 path (`_apply_inner_all`), which serves lists, counts, `get` (show, edit,
 delete, actions — FAB's actions skip base_filters) and related-field
 dropdowns (FAB builds those from `self.__class__`). Deletes only mark.
+
+List pages (`query`) load only what a row shows (issue 8): collections that
+the model loads eagerly for its detail page (a work order's events, an
+approval's steps, a user's centres behind a many-to-one) are loaded lazily
+instead, unless a list column names them — one query per page, not one per
+collection; a template that does read one still gets it, just lazily.
 """
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from sqlalchemy import inspect
+from sqlalchemy.orm import defaultload, lazyload
 
 from app.models.mixins import SoftDeleteMixin
 from app.services.records import visible
+
+_EAGER = {"selectin", "joined", "subquery", "immediate"}
+
+
+def _eager_collections(mapper):
+    return [rel for rel in mapper.relationships if rel.uselist and rel.lazy in _EAGER]
+
+
+def list_load_options(model, select_columns=None) -> list:
+    """Lazy loading for eager collections of `model` and of its many-to-one targets."""
+    named = {c.split(".")[0] for c in select_columns or ()}
+    mapper = inspect(model)
+    options = [lazyload(getattr(model, rel.key)) for rel in _eager_collections(mapper) if rel.key not in named]
+    for rel in mapper.relationships:
+        if rel.uselist or rel.lazy not in _EAGER:
+            continue
+        target = rel.mapper.class_
+        options += [defaultload(getattr(model, rel.key)).lazyload(getattr(target, sub.key))
+                    for sub in _eager_collections(rel.mapper)]
+    return options
 
 
 class ScopedInterface(SQLAInterface):
     def _apply_inner_all(self, query, filters=None, *args, **kwargs):
         return super()._apply_inner_all(query.filter(*visible(self.obj)), filters, *args, **kwargs)
+
+    def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
+              select_columns=None, outer_default_load=False):
+        """FAB's list query (count, then one page) with list_load_options. Without
+        paging (the related rows of a filter dropdown) the count is the rows' number:
+        no COUNT query."""
+        paged = page is not None or page_size is not None
+        count = self.query_count(self.session.query(self.obj), filters, select_columns) if paged else None
+        query = self.apply_all(
+            self.session.query(self.obj).options(*list_load_options(self.obj, select_columns)),
+            filters, order_column, order_direction, page, page_size, select_columns, outer_default_load,
+        )
+        results = query.all()
+        if results and hasattr(results[0], self.obj.__name__):
+            results = [getattr(item, self.obj.__name__) for item in results]
+        return (len(results) if count is None else count), results
 
     def delete(self, item, commit: bool = True) -> None:
         """The view's pre_delete already marked the row; persist the mark."""
