@@ -29,6 +29,12 @@ def fast_sqlite(conn) -> None:
         raw.execute(f"PRAGMA {pragma}")
 
 
+def discard_fast_sqlite(conn) -> None:
+    """The pool must not hand that connection (no foreign-key checks) to anyone else."""
+    if not is_postgresql(conn):
+        conn.invalidate()
+
+
 def _sqlite_value(value):
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S.%f")

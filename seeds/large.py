@@ -83,6 +83,7 @@ def load_large(sizes: Sizes = LARGE, tick=lambda n: None, say=print) -> dict[str
         counts["approvals"] = load_approvals(conn, sizes.approvals, now, tick)
         bulk.reset_sequences(conn, _TABLES)
         conn.commit()
+        bulk.discard_fast_sqlite(conn)
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("ANALYZE"))

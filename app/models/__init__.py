@@ -34,3 +34,7 @@ from app.models.work_orders import (  # noqa: F401
     WorkOrder,
     WorkOrderEvent,
 )
+
+# -- perf (issue 8): list-screen indexes --
+# isort: split
+from app.models.perf_indexes import PERF_INDEXES  # noqa: F401

@@ -70,8 +70,15 @@ class ScopedModelView(ServiceHooks, ModelView):
     lookup_columns: list[str] = []
     lookup_order: str = "id"
 
+    #: Lists count at most this many rows ("10000+"), so a page of a 2.4M-row register
+    #: does not scan every row just to print the total (perf, issue 8).
+    count_cap = 10_000
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        if isinstance(self.datamodel, ScopedInterface):
+            self.datamodel.count_cap = self.count_cap
+            self.datamodel.shown_columns = tuple(self.list_columns or ())
         self.extra_args = {**(self.extra_args or {}), "export_resource": self.class_permission_name}
 
     # -- export ------------------------------------------------------------
