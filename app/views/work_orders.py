@@ -197,8 +197,13 @@ class WorkOrderDeskView(BaseView):
 
     def _open(self, *criteria):
         now = timeutil.now()
-        stmt = records.scoped_select(WorkOrder).where(WorkOrder.status.in_(OPEN_STATES | {"completed"}), *criteria)
-        orders = db.session.scalars(stmt.order_by(WorkOrder.complete_due.asc().nulls_last()).limit(300)).all()
+        order = WorkOrder.complete_due.asc().nulls_last()
+        # The 300 ids first (from the index), then those rows with their joins: sorting thousands of
+        # open orders after joining each one cost ~0.2 s on a million orders (perf, issue 8).
+        ids = (records.scoped_select(WorkOrder).with_only_columns(WorkOrder.id)
+               .where(WorkOrder.status.in_(OPEN_STATES | {"completed"}), *criteria).order_by(order).limit(300))
+        stmt = select(WorkOrder).where(WorkOrder.id.in_(ids.scalar_subquery())).order_by(order)
+        orders = db.session.scalars(stmt).unique().all()
         overdue = [o for o in orders if any(c["met"] is False for c in service.clock_status(o, now))]
         rest = [o for o in orders if o not in overdue]
         return now, overdue, rest
