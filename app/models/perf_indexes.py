@@ -27,14 +27,17 @@ def _active(name, *cols):
 
 PERF_INDEXES = [
     # 工单: base order received_at desc; filters kind/status/source/severity/phone; centre scope; the desk
+    _active("ix_work_order_received_active", WorkOrder.received_at),
     _active("ix_work_order_center_received", WorkOrder.center_id, WorkOrder.received_at),
     _active("ix_work_order_kind_received", WorkOrder.kind, WorkOrder.received_at),
     _active("ix_work_order_status_received", WorkOrder.status, WorkOrder.received_at),
     _active("ix_work_order_source_received", WorkOrder.source, WorkOrder.received_at),
     _active("ix_work_order_severity_received", WorkOrder.severity, WorkOrder.received_at),
     _active("ix_work_order_status_complete_due", WorkOrder.status, WorkOrder.complete_due),
+    _active("ix_work_order_center_status_due", WorkOrder.center_id, WorkOrder.status, WorkOrder.complete_due),
     _active("ix_work_order_contact_phone", WorkOrder.contact_phone),
     # 账单: base order period desc; filters centre/status; sort by amount
+    _active("ix_bill_period_active", Bill.period),
     _active("ix_bill_center_period", Bill.center_id, Bill.period),
     _active("ix_bill_status_period", Bill.status, Bill.period),
     _active("ix_bill_amount", Bill.amount),

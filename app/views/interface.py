@@ -20,6 +20,8 @@ from app.models.mixins import SoftDeleteMixin
 from app.services.records import visible
 
 _EAGER = {"selectin", "joined", "subquery", "immediate"}
+#: From this many rows skipped on, a list page selects its ids first (see _deep_page).
+DEEP_OFFSET = 1_000
 
 
 class AtLeast(int):
@@ -76,6 +78,8 @@ class ScopedInterface(SQLAInterface):
         no COUNT query."""
         paged = page is not None or page_size is not None
         count = self._count(filters, select_columns, page, page_size) if paged else None
+        if paged and not select_columns and (page or 0) * (page_size or 0) >= DEEP_OFFSET:
+            return count, self._deep_page(filters, order_column, order_direction, page, page_size)
         query = self.apply_all(
             self.session.query(self.obj).options(*list_load_options(self.obj, select_columns, self.shown_columns)),
             filters, order_column, order_direction, page, page_size, select_columns, outer_default_load,
@@ -84,6 +88,17 @@ class ScopedInterface(SQLAInterface):
         if results and hasattr(results[0], self.obj.__name__):
             results = [getattr(item, self.obj.__name__) for item in results]
         return (len(results) if count is None else count), results
+
+    def _deep_page(self, filters, order_column, order_direction, page, page_size) -> list:
+        """A far page: skip the OFFSET rows on ids alone (index only), then load the page's
+        rows with their joins — not every skipped row's joins."""
+        ids = [row[0] for row in self.apply_all(self.session.query(self.obj.id), filters, order_column,
+                                                order_direction, page, page_size)]
+        if not ids:
+            return []
+        rows = self.session.query(self.obj).options(*list_load_options(self.obj, None, self.shown_columns))
+        by_id = {item.id: item for item in rows.filter(self.obj.id.in_(ids)).all()}
+        return [by_id[i] for i in ids if i in by_id]
 
     def _count(self, filters, select_columns, page, page_size) -> int:
         if not self.count_cap:

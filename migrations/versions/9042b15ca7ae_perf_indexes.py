@@ -27,6 +27,7 @@ def upgrade():
 
     with op.batch_alter_table('bill', schema=None) as batch_op:
         batch_op.create_index('ix_bill_amount', ['amount'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
+        batch_op.create_index('ix_bill_period_active', ['period'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
         batch_op.create_index('ix_bill_center_period', ['center_id', 'period'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
         batch_op.create_index('ix_bill_status_period', ['status', 'period'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
 
@@ -41,6 +42,8 @@ def upgrade():
         batch_op.create_index('ix_payment_status_paid_at', ['status', 'paid_at'], unique=False)
 
     with op.batch_alter_table('work_order', schema=None) as batch_op:
+        batch_op.create_index('ix_work_order_center_status_due', ['center_id', 'status', 'complete_due'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
+        batch_op.create_index('ix_work_order_received_active', ['received_at'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
         batch_op.create_index('ix_work_order_center_received', ['center_id', 'received_at'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
         batch_op.create_index('ix_work_order_contact_phone', ['contact_phone'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
         batch_op.create_index('ix_work_order_kind_received', ['kind', 'received_at'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
@@ -61,6 +64,8 @@ def downgrade():
         batch_op.drop_index('ix_work_order_severity_received', sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
         batch_op.drop_index('ix_work_order_kind_received', sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
         batch_op.drop_index('ix_work_order_contact_phone', sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
+        batch_op.drop_index('ix_work_order_center_status_due', sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
+        batch_op.drop_index('ix_work_order_received_active', sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
         batch_op.drop_index('ix_work_order_center_received', sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
 
     with op.batch_alter_table('payment', schema=None) as batch_op:
@@ -75,6 +80,7 @@ def downgrade():
 
     with op.batch_alter_table('bill', schema=None) as batch_op:
         batch_op.drop_index('ix_bill_status_period', sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
+        batch_op.drop_index('ix_bill_period_active', sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
         batch_op.drop_index('ix_bill_center_period', sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
         batch_op.drop_index('ix_bill_amount', sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
 
