@@ -68,9 +68,11 @@ def load_large(sizes: Sizes = LARGE, tick=lambda n: None, say=print) -> dict[str
         counts["households"] = _estate(conn, sizes, list(centers.values()), now, tick)
         counts["employees"] = _employees(conn, sizes, list(centers.values()), today, now, tick)
         conn.commit()
+        ids = ", ".join(str(i) for i in centers.values())
         homes = conn.execute(text(
             "SELECT h.id, h.unit_id, h.center_id, h.name, h.phone, u.area FROM household h "
-            "JOIN unit u ON u.id = h.unit_id WHERE h.deleted_on IS NULL ORDER BY h.center_id, h.id")).all()
+            f"JOIN unit u ON u.id = h.unit_id WHERE h.deleted_on IS NULL AND h.center_id IN ({ids}) "  # noqa: S608
+            "ORDER BY h.center_id, h.id")).all()
         counts["work_orders"] = _work_orders(conn, sizes, homes, techs, now, tick)
         conn.commit()
         say("  work orders loaded")
@@ -108,7 +110,7 @@ def _centers(conn, count: int, now) -> dict[str, int]:
             existing[code] = first + len(rows)
             rows.append((existing[code], code, f"第{n}号服务中心", f"深圳市第{n}号路", f"0755-2600{n:04d}", now))
     bulk.insert(conn, "service_center", ("id", "code", "name", "address", "phone", "created_on"), rows)
-    return {code: existing[code] for code in sorted(existing)[:count]}
+    return {f"SC{n:02d}": existing[f"SC{n:02d}"] for n in range(1, count + 1)}
 
 
 def _estate(conn, sizes: Sizes, center_ids, now, tick) -> int:
