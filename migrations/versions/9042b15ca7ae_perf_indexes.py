@@ -26,24 +26,24 @@ def upgrade():
         batch_op.create_index('ix_approval_type_submitted', ['request_type', 'submitted_at'], unique=False)
 
     with op.batch_alter_table('bill', schema=None) as batch_op:
-        batch_op.create_index('ix_bill_amount', ['amount'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
-        batch_op.create_index('ix_bill_period_active', ['period'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
-        batch_op.create_index('ix_bill_center_period', ['center_id', 'period'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
-        batch_op.create_index('ix_bill_status_period', ['status', 'period'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
+        batch_op.create_index('ix_bill_amount', ['amount', 'id'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
+        batch_op.create_index('ix_bill_period_active', ['period', 'id'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
+        batch_op.create_index('ix_bill_center_period', ['center_id', 'period', 'id'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
+        batch_op.create_index('ix_bill_status_period', ['status', 'period', 'id'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
 
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.create_index('ix_household_kind', ['kind'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
 
     with op.batch_alter_table('payment', schema=None) as batch_op:
         batch_op.create_index('ix_payment_amount', ['amount'], unique=False)
-        batch_op.create_index('ix_payment_center_paid_at', ['center_id', 'paid_at'], unique=False)
-        batch_op.create_index('ix_payment_method_paid_at', ['method', 'paid_at'], unique=False)
-        batch_op.create_index('ix_payment_receipt_no', ['receipt_no'], unique=False)
+        batch_op.create_index('ix_payment_center_paid_at', ['center_id', 'paid_at', 'id'], unique=False)
+        batch_op.create_index('ix_payment_method_paid_at', ['method', 'paid_at', 'id'], unique=False)
+        batch_op.create_index('ix_payment_receipt_no', ['receipt_no', 'id'], unique=False)
         batch_op.create_index('ix_payment_status_paid_at', ['status', 'paid_at'], unique=False)
 
     with op.batch_alter_table('work_order', schema=None) as batch_op:
         batch_op.create_index('ix_work_order_center_status_due', ['center_id', 'status', 'complete_due'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
-        batch_op.create_index('ix_work_order_received_active', ['received_at'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
+        batch_op.create_index('ix_work_order_received_active', ['received_at', 'id'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
         batch_op.create_index('ix_work_order_center_received', ['center_id', 'received_at'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
         batch_op.create_index('ix_work_order_contact_phone', ['contact_phone'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
         batch_op.create_index('ix_work_order_kind_received', ['kind', 'received_at'], unique=False, sqlite_where=sa.text('deleted_on IS NULL'), postgresql_where=sa.text('deleted_on IS NULL'))
