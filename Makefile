@@ -34,3 +34,14 @@ lint: install
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# -- perf (issue 8): the large dataset and the benchmarks on it --------------------------
+# LARGE_DATABASE_URL defaults to sqlite:///<INSTANCE_PATH or instance>/large.db (never the demo database).
+.PHONY: bench bench-data
+export LARGE_DATABASE_URL
+
+bench-data: install
+	$(FLASK) seed-large
+
+bench: install
+	$(BIN)/python -m benchmarks.run

@@ -204,6 +204,14 @@ def register(app) -> None:
     app.cli.add_command(billing_group)
     app.cli.add_command(backup_command)
     _sync_roles_after_upgrade()
+    _register_perf(app)  # perf (issue 8)
+
+
+# -- perf (issue 8): the large dataset for benchmarks ---------------------------------
+def _register_perf(app) -> None:
+    from app import cli_large
+
+    cli_large.register(app)
 
 
 # -- arrears: 滞纳金 (late fees), daily -----------------------------------------------

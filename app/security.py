@@ -14,6 +14,8 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.permission_cache import RequestPermissionCache  # perf (issue 8)
+
 READ, WRITE, EXPORT = "read", "write", "export"
 RO = frozenset({READ, EXPORT})
 RW = frozenset({READ, WRITE, EXPORT})
@@ -294,8 +296,9 @@ def password_complexity(password: str) -> None:
         )
 
 
-class CenterSecurityManager(SecurityManager):
-    """FAB security manager whose user screens bind users to centres."""
+class CenterSecurityManager(RequestPermissionCache, SecurityManager):
+    """FAB security manager whose user screens bind users to centres;
+    permission checks cached per request (app/permission_cache.py, perf)."""
 
     from app.views.users import CenterUserDBModelView as userdbmodelview  # noqa: N813
     from app.views.users import GuardedGroupModelView as groupmodelview  # noqa: N813

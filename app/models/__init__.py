@@ -62,3 +62,7 @@ from app.models.handover import (  # noqa: F401
 # isort: split
 # reversal (红冲) and day close (日结)
 from app.models.cash import DayClose, PaymentReversal  # noqa: F401
+
+# -- perf (issue 8): list-screen indexes --
+# isort: split
+from app.models.perf_indexes import PERF_INDEXES  # noqa: F401

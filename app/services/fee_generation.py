@@ -37,6 +37,7 @@ from app.models.work_orders import WorkOrder
 from app.security import center_scope, in_scope
 from app.services import records
 from app.services.billing import NOT_PER_HOUSEHOLD, bill_amount, due_date, parse_period
+from app.services.bulk_write import insert_audited
 from app.services.parking import monthly_parking_charges
 from app.workflows.fees import rate_in_force, reading_amount
 
@@ -142,26 +143,36 @@ def _run_center(center, period: str, year: int, month: int) -> Summary:
     existing = set(db.session.execute(select(Bill.household_id, Bill.charge_item_id, Bill.source_key).where(
         Bill.center_id == center_id, Bill.period == period, Bill.deleted_on.is_(None))).all())
     rates = _rates(items, date(year, month, 1))
-    add = _adder(center_id, period, year, month, existing, part)
+    batch: list[dict] = []
+    add = _adder(center_id, period, year, month, existing, part, batch)
     own = [i for i in items if i.kind not in NOT_PER_HOUSEHOLD]
     _bill_households(center, period, own, rates, add, part)
     _bill_parking(center, period, items, add, part)
+    insert_audited(Bill, batch)  # batched INSERTs with the same audit rows as the ORM (issue 8: 100k households)
     _bill_paid_services(center_id, year, month, add, part)
     db.session.commit()
     return part
 
 
-def _adder(center_id, period, year, month, existing, part):
-    """add(household, unit, item, amount, …) → a new unpaid Bill, or None when it exists."""
+def _adder(center_id, period, year, month, existing, part, batch):
+    """add(household, unit, item, amount, …): queue a new unpaid bill (None when it exists);
+    with row=True insert it through the ORM now and return it (its id is needed)."""
 
-    def add(household_id, unit_id, item, amount, source_key="", note=None, bill_period=period, due=None):
+    def add(household_id, unit_id, item, amount, source_key="", note=None, bill_period=period, due=None,
+            row=False):
         if (household_id, item.id, source_key) in existing:
             return None
-        bill = Bill(center_id=center_id, household_id=household_id, unit_id=unit_id, charge_item_id=item.id,
-                    period=bill_period, amount=amount, due_date=due or due_date(year, month, item.due_day),
-                    status="unpaid", source_key=source_key, note=note)
-        db.session.add(bill)
+        values = {"center_id": center_id, "household_id": household_id, "unit_id": unit_id,
+                  "charge_item_id": item.id, "period": bill_period, "amount": amount,
+                  "due_date": due or due_date(year, month, item.due_day), "status": "unpaid",
+                  "source_key": source_key, "note": note}
+        existing.add((household_id, item.id, source_key))
         part.created[item.kind] += 1
+        if not row:
+            batch.append(values)
+            return None
+        bill = Bill(**values)
+        db.session.add(bill)
         return bill
 
     return add
@@ -242,7 +253,7 @@ def _bill_paid_services(center_id: int, year: int, month: int, add, part) -> Non
             done = order.completed_at
             due = max(due_date(done.year, done.month, item.due_day), done.date())
             bill = add(order.household_id, order.unit_id or _unit_of(order.household_id), item, order.quoted_price,
-                       source_key=key, note=order.order_no, bill_period=f"{done:%Y-%m}", due=due)
+                       source_key=key, note=order.order_no, bill_period=f"{done:%Y-%m}", due=due, row=True)
             db.session.flush()
             earlier = bill.id
         order.bill_id = earlier

@@ -363,9 +363,11 @@ def clock_status(order: WorkOrder, now: datetime | None = None) -> list[dict]:
 def _return_clock(order: WorkOrder, now: datetime) -> list[dict]:
     """A department that cannot handle a complaint sends it back within half a
     working day of receiving it (shown for the latest return, if any)."""
-    hours = policy_for(order.kind, order.severity).return_working_hours
     returns = [e for e in order.events if e.action == "return"]
-    if not hours or not returns:
+    if not returns:  # most orders: no policy lookup (the desk lists hundreds of orders)
+        return []
+    hours = policy_for(order.kind, order.severity).return_working_hours
+    if not hours:
         return []
     back = returns[-1]
     dispatched = [e.at for e in order.events if e.action in ("dispatch", "transfer") and e.at <= back.at]
@@ -377,11 +379,14 @@ def _return_clock(order: WorkOrder, now: datetime) -> list[dict]:
 
 def technician_load(center_ids) -> dict[int, int]:
     """Open orders per assignee — the desk sees each technician's load before dispatching."""
+    # coalesce(assignee, 0): "assigned" is > 0 (ids start at 1) and the grouping is the same, but
+    # SQLite's planner is not offered the assignee index, which it would walk over a million closed
+    # orders instead of looking up the few open ones by status (perf, issue 8).
+    assignee = func.coalesce(WorkOrder.assignee_id, 0)
     stmt = (
-        select(WorkOrder.assignee_id, func.count())
-        .where(WorkOrder.status.in_(OPEN_STATES), WorkOrder.assignee_id.is_not(None),
-               WorkOrder.deleted_on.is_(None))
-        .group_by(WorkOrder.assignee_id)
+        select(assignee, func.count())
+        .where(WorkOrder.status.in_(OPEN_STATES), assignee > 0, WorkOrder.deleted_on.is_(None))
+        .group_by(assignee)
     )
     if center_ids is not None:
         stmt = stmt.where(WorkOrder.center_id.in_(center_ids))

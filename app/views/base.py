@@ -15,6 +15,7 @@ from flask import after_this_request, current_app, jsonify, request, send_file
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from sqlalchemy import or_
 
 from app import timeutil
@@ -24,7 +25,7 @@ from app.reports.xlsx import write_workbook
 from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, can_see_id_numbers
 from app.validators import mask_id_number
 from app.views.guards import MissingRowGuard
-from app.views.interface import ScopedInterface
+from app.views.interface import ScopedInterface, list_load_options
 
 _CELL_TYPES = (int, str, Decimal, date)
 
@@ -40,6 +41,17 @@ def _run_service(fn, item):
     except DomainError:
         db.session.rollback()
         raise
+
+
+def _text_once(texts: dict, lazy: LazyString) -> str:
+    """str(lazy) — gettext — once per distinct message in this export."""
+    key = (lazy._func, lazy._args, tuple(lazy._kwargs.items()))
+    try:
+        if key not in texts:
+            texts[key] = str(lazy)
+        return texts[key]
+    except TypeError:  # unhashable arguments: translate this one directly
+        return str(lazy)
 
 
 class ServiceHooks:
@@ -73,8 +85,15 @@ class ScopedModelView(MissingRowGuard, ServiceHooks, ModelView):
     lookup_columns: list[str] = []
     lookup_order: str = "id"
 
+    #: Lists count at most this many rows ("10000+"), so a page of a 2.4M-row register
+    #: does not scan every row just to print the total (perf, issue 8).
+    count_cap = 10_000
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        if isinstance(self.datamodel, ScopedInterface):
+            self.datamodel.count_cap = self.count_cap
+            self.datamodel.shown_columns = tuple(self.list_columns or ())
         self.extra_args = {**(self.extra_args or {}), "export_resource": self.class_permission_name}
 
     # -- export ------------------------------------------------------------
@@ -90,11 +109,14 @@ class ScopedModelView(MissingRowGuard, ServiceHooks, ModelView):
             self.__class__.__name__, self.base_order or ("", "")
         )
         filters = self._filters.get_joined_filters(self._base_filters)
+        model = self.datamodel.obj
         query = self.datamodel.apply_all(
-            self.datamodel.session.query(self.datamodel.obj), filters, order_column, order_direction
+            self.datamodel.session.query(model).options(*list_load_options(model, None, columns)),
+            filters, order_column, order_direction,
         ).yield_per(current_app.config["EXPORT_BATCH_SIZE"])
         headers = [str(self.label_columns.get(c, c)) for c in columns]
-        rows = (self._export_row(item, columns) for item in query)
+        texts: dict = {}  # translated labels, looked up once per export, not once per row (perf)
+        rows = (self._export_row(item, columns, texts) for item in query)
         fd, path = tempfile.mkstemp(suffix=".xlsx")
         os.close(fd)
         write_workbook(path, str(self.list_title), headers, rows, bool_labels=(_("是"), _("否")))
@@ -107,7 +129,7 @@ class ScopedModelView(MissingRowGuard, ServiceHooks, ModelView):
         name = f"{self.__class__.__name__}-{timeutil.now():%Y%m%d-%H%M}.xlsx"
         return send_file(path, as_attachment=True, download_name=name)
 
-    def _export_row(self, item, columns):
+    def _export_row(self, item, columns, texts=None):
         row = []
         for col in columns:
             value = item
@@ -118,7 +140,9 @@ class ScopedModelView(MissingRowGuard, ServiceHooks, ModelView):
             formatter = self.formatters_columns.get(col)
             if formatter is not None:
                 value = formatter(value)
-            if value is not None and not isinstance(value, _CELL_TYPES):
+            if isinstance(value, LazyString) and texts is not None:
+                value = _text_once(texts, value)
+            elif value is not None and not isinstance(value, _CELL_TYPES):
                 value = str(value)
             row.append(value)
         return row

@@ -1,0 +1,133 @@
+"""Issue 8 (performance): the number of SQL queries of every list page stays the
+same when the page shows more rows and the related tables grow — no N+1 on
+related columns, permission checks answered once per request, filter
+dropdowns without counts. Not timed: the figures are in `make bench`.
+
+The module loads a tiny slice of the large dataset (seeds/large.py: more
+households, employees, work orders with assignees, bills with payments,
+approvals) into the session database and removes it again afterwards.
+"""
+
+import pytest
+from sqlalchemy import event, text
+
+from app.extensions import db
+from seeds.large import Sizes, load_large
+
+MAX_QUERIES = 10
+TINY = Sizes(centers=2, households=120, employees=80, work_orders=400, months=1, parking_spaces=10, approvals=80)
+
+#: (name, user, url) — page size goes in psize_<View>
+LISTS = [
+    ("households", "admin1", "/householdview/list/?psize_HouseholdView={n}"),
+    ("households SC01", "frontdesk1", "/householdview/list/?psize_HouseholdView={n}"),
+    ("work orders", "admin1", "/workorderview/list/?psize_WorkOrderView={n}"),
+    ("bills", "admin1", "/billview/list/?psize_BillView={n}"),
+    ("bills SC01", "cashier1", "/billview/list/?psize_BillView={n}"),
+    ("payments", "admin1", "/paymentview/list/?psize_PaymentView={n}"),
+    ("employees", "admin1", "/employeeview/list/?psize_EmployeeView={n}"),
+    ("approvals", "admin1", "/approvalview/list/?psize_ApprovalView={n}"),
+]
+#: pages without a page size: the related tables grow between the two measurements
+FIXED = [
+    ("approval inbox", "center_manager1", "/inbox/"),
+    ("work-order desk", "admin1", "/desk/"),
+    ("work-order desk SC01", "frontdesk1", "/desk/"),
+]
+_TABLES = ("payment_bill", "bill", "payment", "approval_event", "approval_step", "leave_request", "approval",
+           "work_order", "employee", "household", "unit", "building", "parking_space", "charge_item",
+           "service_center")
+
+
+class Counter:
+    def __init__(self, engine):
+        self.n = 0
+        self.engine = engine
+        event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, *args):
+        self.n += 1
+
+    def close(self):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+def _queries(client, counter, url) -> int:
+    client.get(url)  # warm: first-request work (babel, templates) is not the page's
+    counter.n = 0
+    r = client.get(url)
+    assert r.status_code == 200, url
+    return counter.n
+
+
+@pytest.fixture(scope="module")
+def counts(app):
+    """Queries per page before the load (page size 10) and after it (page sizes 10 and 50)."""
+    from tests.conftest import login
+
+    clients = {}
+
+    def client(user):
+        if user not in clients:
+            clients[user] = app.test_client()
+            login(clients[user], user)
+        return clients[user]
+
+    with app.app_context():
+        counter = Counter(db.engine)
+        before = {name: _queries(client(u), counter, url.format(n=10)) for name, u, url in LISTS + FIXED}
+        marks = _marks()
+        load_large(TINY)
+        _spread_cashiers(marks["payment"])
+        after = {name: (_queries(client(u), counter, url.format(n=10)), _queries(client(u), counter, url.format(n=50)))
+                 for name, u, url in LISTS + FIXED}
+        counter.close()
+        yield before, after
+        _remove(marks)
+
+
+def _marks() -> dict:
+    with db.engine.connect() as conn:
+        marks = {t: conn.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {t}")).scalar() for t in _TABLES}  # noqa: S608
+        marks["ab_user"] = conn.execute(text("SELECT MAX(id) FROM ab_user")).scalar()
+        marks["receipts"] = conn.execute(text("SELECT id, last_no FROM receipt_sequence")).all()
+    return marks
+
+
+def _spread_cashiers(after_id: int) -> None:
+    """Bulk payments have no cashier: give them many, so a per-row cashier lookup would show."""
+    with db.engine.begin() as conn:
+        users = [row[0] for row in conn.execute(text("SELECT id FROM ab_user ORDER BY id"))]
+        for i, uid in enumerate(users):
+            conn.execute(text("UPDATE payment SET cashier_id = :u WHERE id > :m AND id % :k = :i"),
+                         {"u": uid, "m": after_id, "k": len(users), "i": i})
+
+
+def _remove(marks: dict) -> None:
+    """Undo the load, children first, so later test modules see the demo data only."""
+    with db.engine.begin() as conn:
+        for table in _TABLES:
+            conn.execute(text(f"DELETE FROM {table} WHERE id > :m"), {"m": marks[table]})  # noqa: S608
+        for table in ("user_center", "ab_user_role"):
+            conn.execute(text(f"DELETE FROM {table} WHERE user_id > :m"), {"m": marks["ab_user"]})  # noqa: S608
+        conn.execute(text("DELETE FROM ab_user WHERE id > :m"), {"m": marks["ab_user"]})
+        kept = [row[0] for row in marks["receipts"]]
+        conn.execute(text("DELETE FROM receipt_sequence WHERE id NOT IN (%s)" % (",".join(map(str, kept)) or "0")))  # noqa: S608,UP031
+        for rid, last in marks["receipts"]:
+            conn.execute(text("UPDATE receipt_sequence SET last_no = :n WHERE id = :i"), {"n": last, "i": rid})
+
+
+@pytest.mark.parametrize("name", [n for n, _u, _url in LISTS])
+def test_list_page_queries_do_not_grow_with_page_size_or_related_rows(counts, name):
+    """DESIGN/issue 8: 50 rows with 50 different households, units, assignees … cost the same queries as 10."""
+    before, after = counts
+    ten, fifty = after[name]
+    assert ten == fifty <= MAX_QUERIES, (name, ten, fifty)
+    assert before[name] == ten, (name, before[name], ten)
+
+
+@pytest.mark.parametrize("name", [n for n, _u, _url in FIXED])
+def test_desk_and_inbox_queries_do_not_grow_with_related_rows(counts, name):
+    """The desk lists up to 300 open orders and the inbox every pending step: constant queries."""
+    before, after = counts
+    assert after[name][0] == before[name] <= MAX_QUERIES, (name, before[name], after[name])
