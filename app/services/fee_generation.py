@@ -282,7 +282,7 @@ def bill_paid_services(period: str, center_ids=None) -> Summary:
     summary = Summary(f"{year:04d}-{month:02d}")
     for center in centers_to_run(center_ids):
         part = Summary(summary.period)
-        add = _adder(center.id, summary.period, year, month, set(), part)
+        add = _adder(center.id, summary.period, year, month, set(), part, batch=[])  # paid services: row=True
         _bill_paid_services(center.id, year, month, add, part)
         db.session.commit()
         summary.merge(part)

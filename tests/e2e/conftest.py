@@ -63,6 +63,9 @@ def _server_env(instance: Path) -> dict:
         INSTANCE_PATH=str(instance),
         DATABASE_URL=f"sqlite:///{instance / 'e2e.db'}",
         RATELIMIT_STORAGE_URI="memory://",
+        # The browser tests sign in a dozen people within a minute; the limit itself is
+        # proven in tests/integration/test_security_settings.py.
+        AUTH_RATE_LIMIT="200 per minute",
         PYTHONUNBUFFERED="1",
     )
     return env
