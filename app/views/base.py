@@ -179,6 +179,27 @@ class ScopedModelRestApi(ServiceHooks, ModelRestApi):
     def _refusal(self, error: DomainError):
         return self.response(error.status, message=str(error))
 
+    def _body(self) -> dict:
+        body = request.get_json(silent=True)
+        return body if isinstance(body, dict) else {}
+
+    def _run(self, pk, fn, status=200):
+        """POST /<id>/<action>: run one service action on a row in scope (404 otherwise);
+        a refusal answers 4xx with its message and writes nothing; else the row (or fn's dict)."""
+        item = self.datamodel.get(pk)
+        if item is None:
+            return self.response_404()
+        try:
+            out = fn(item, self._body())
+        except DomainError as e:
+            db.session.rollback()
+            return self._refusal(e)
+        if isinstance(out, dict):
+            return self.response(status, **out)
+        result = self.show_model_schema.dump(self.datamodel.get(pk))
+        self._mask(result)
+        return self.response(status, id=pk, result=result)
+
     def post_headless(self):
         try:
             return super().post_headless()
@@ -213,6 +234,11 @@ class ScopedModelRestApi(ServiceHooks, ModelRestApi):
 
     def response_404(self, **kwargs):
         return self.response(404, message=_("记录不存在或不在您的服务中心范围内"))
+
+
+def comment_of(body: dict) -> str:
+    """The optional decision/submission comment of a JSON body, at most 2000 characters."""
+    return str(body.get("comment") or "")[:2000]
 
 
 def interface(model):

@@ -18,11 +18,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.errors import DomainError
-from app.extensions import db
 from app.models.cash import DayClose, PaymentReversal
 from app.security import METHOD_PERMISSIONS, READ, RESOURCE_PERMISSIONS, WRITE
 from app.services import day_close, records, reversals
-from app.views.base import ScopedModelRestApi, interface
+from app.views.base import ScopedModelRestApi, comment_of, interface
 
 CONFIRM = "confirm"
 #: DayClose screens and API share this permission set (confirm is finance's alone).
@@ -89,16 +88,7 @@ class ReversalApi(ScopedModelRestApi):
     @safe
     def submit(self, pk):
         """Start the 财务审批 step of a draft or returned reversal."""
-        item = self.datamodel.get(pk)
-        if item is None:
-            return self.response_404()
-        body = request.get_json(silent=True) or {}
-        try:
-            reversals.submit(item, actor=g.user, comment=str(body.get("comment") or "")[:2000])
-        except DomainError as e:
-            db.session.rollback()
-            return self._refusal(e)
-        return self.response(200, id=pk, result=self.show_model_schema.dump(self.datamodel.get(pk)))
+        return self._run(pk, lambda item, body: reversals.submit(item, actor=g.user, comment=comment_of(body)))
 
 
 class DayCloseApi(ScopedModelRestApi):

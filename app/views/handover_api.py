@@ -15,7 +15,7 @@ from app.models.handover import POST_CATEGORIES, Handover, MajorIncident, Post, 
 from app.security import METHOD_PERMISSIONS, WRITE
 from app.services import handover as service
 from app.services import shift_swaps
-from app.views.base import interface
+from app.views.base import comment_of, interface
 from app.views.handover import LABELS
 from app.views.personnel_api import PersonnelApi, SubmitApi
 
@@ -167,13 +167,4 @@ class ShiftSwapApi(SubmitApi):
     @safe
     def submit(self, pk):
         """Start the 换班 chain after checking the swap rules again."""
-        item = self.datamodel.get(pk)
-        if item is None:
-            return self.response_404()
-        body = request.get_json(silent=True) or {}
-        try:
-            shift_swaps.submit(item, actor=g.user, comment=str(body.get("comment") or "")[:2000])
-        except DomainError as e:
-            db.session.rollback()
-            return self._refusal(e)
-        return self.response(200, id=pk, result=self.show_model_schema.dump(self.datamodel.get(pk)))
+        return self._run(pk, lambda item, body: shift_swaps.submit(item, actor=g.user, comment=comment_of(body)))

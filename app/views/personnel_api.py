@@ -5,14 +5,12 @@ write, and requests start their approval chain with `POST /<id>/submit`, so a
 rule holds whichever route a client takes.
 """
 
-from flask import g, request
+from flask import g
 from flask_appbuilder.api import expose as api_expose
 from flask_appbuilder.api import protect, safe
 from marshmallow import fields as ma_fields
 from marshmallow.validate import OneOf
 
-from app.errors import DomainError
-from app.extensions import db
 from app.models.personnel import (
     APPOINTMENT_KINDS,
     DISMISSAL_REASONS,
@@ -29,7 +27,7 @@ from app.models.personnel import (
 from app.security import METHOD_PERMISSIONS, WRITE
 from app.services import approvals, personnel
 from app.validators import check_id_number, check_phone
-from app.views.base import ScopedModelRestApi, interface
+from app.views.base import ScopedModelRestApi, comment_of, interface
 from app.views.fields import api_check
 from app.views.personnel_columns import LABELS
 
@@ -65,18 +63,7 @@ class SubmitApi(PersonnelApi):
     @safe
     def submit(self, pk):
         """Start the approval chain of a draft or returned request."""
-        item = self.datamodel.get(pk)
-        if item is None:
-            return self.response_404()
-        body = request.get_json(silent=True) or {}
-        try:
-            approvals.submit(item, actor=g.user, comment=str(body.get("comment") or "")[:2000])
-        except DomainError as e:
-            db.session.rollback()
-            return self._refusal(e)
-        result = self.show_model_schema.dump(self.datamodel.get(pk))
-        self._mask(result)
-        return self.response(200, id=pk, result=result)
+        return self._run(pk, lambda item, body: approvals.submit(item, actor=g.user, comment=comment_of(body)))
 
 
 _REQUEST_READONLY = ["status", "approval_id"]

@@ -9,7 +9,7 @@ the services. Money travels as strings ("3000.00").
 
 from datetime import date
 
-from flask import g, request
+from flask import g
 from flask_appbuilder.api import expose as api_expose
 from flask_appbuilder.api import protect, safe
 from flask_babel import gettext as _
@@ -29,7 +29,7 @@ from app.models.renovation import (
 from app.security import METHOD_PERMISSIONS, READ, WRITE
 from app.services import renovation, renovation_sites
 from app.validators import check_id_number, check_phone
-from app.views.base import interface
+from app.views.base import comment_of, interface
 from app.views.fields import api_check
 from app.views.personnel_api import PersonnelApi
 from app.views.renovation_columns import LABELS, PassInterface
@@ -42,25 +42,7 @@ class RenovationBaseApi(PersonnelApi):
     label_columns = LABELS
     method_permission_name = {**METHOD_PERMISSIONS, **{a: WRITE for a in _ACTIONS}, "overdue": READ}
 
-    def _body(self) -> dict:
-        body = request.get_json(silent=True)
-        return body if isinstance(body, dict) else {}
 
-    def _run(self, pk, fn, status=200):
-        """Run one service action on a visible row; a refusal answers 4xx, writes nothing."""
-        item = self.datamodel.get(pk)
-        if item is None:
-            return self.response_404()
-        try:
-            out = fn(item, self._body())
-        except DomainError as e:
-            db.session.rollback()
-            return self._refusal(e)
-        if isinstance(out, dict):
-            return self.response(status, **out)
-        result = self.show_model_schema.dump(self.datamodel.get(pk))
-        self._mask(result)
-        return self.response(status, id=pk, result=result)
 
 
 def _date(value, field_label) -> date | None:
@@ -103,7 +85,7 @@ class RenovationApi(RenovationBaseApi):
     def submit(self, pk):
         """提交审批 (前台受理): decided within 3 days."""
         return self._run(pk, lambda item, body: renovation.submit(
-            item, actor=g.user, comment=str(body.get("comment") or "")[:2000]))
+            item, actor=g.user, comment=comment_of(body)))
 
     @api_expose("/<int:pk>/agreement", methods=["POST"])
     @protect()
