@@ -1,21 +1,14 @@
-"""Demo 收费: the two demo charge items per centre, three months of bills and
-about 70 % of the first two months paid at the desk.
+"""Demo payments: about 70 % of the two older demo months paid at the desk.
 
-- "WY" 物业管理费 per m² (SC01 2.35, SC02 2.80 元/㎡/月, due day 15) and "LJ"
-  垃圾清运费 fixed 15.00 are got-or-created by code (the fees seed may have
-  made them already);
-- bills for 2026-10, 2026-11, 2026-12 come from app.services.billing.generate
-  (idempotent);
-- of each centre's households (by id), positions 0–6 of every ten pay their
-  2026-10 and 2026-11 bills (0–4 both months on one receipt, 5–6 one receipt
-  per month) through app.services.payments.pay as the centre's cashier
-  (cashier1 for SC01; cashier2 / demo-cashier is added for SC02, like
-  technician2), methods in turn. pay() stamps the server's time, so every demo payment is dated today;
-  receipt numbers are the real gapless ones.
+The charge items and the bills come from seeds/billing.py (load_billing runs
+first). Of each centre's households (by id), positions 0–6 of every ten pay
+every bill of the two older months (0–4 both months on one receipt, 5–6 one
+receipt per month) through app.services.payments.pay as the centre's cashier
+(cashier1 for SC01; cashier2 / demo-cashier is added for SC02), methods in
+turn. pay() stamps the server's time, so every demo payment is dated today;
+receipt numbers are the real gapless ones.
 
-Idempotent: a centre that already has any payment is not paid for again, and
-a period whose WY bills exist is not generated again (generation would add
-nothing anyway, but would bill items added since).
+Idempotent: a centre that already has any payment is not paid for again.
 """
 
 from decimal import Decimal
@@ -25,9 +18,9 @@ from sqlalchemy import func, select
 
 from app import timeutil
 from app.extensions import db
-from app.models.billing import PAYMENT_METHODS, Bill, ChargeItem, Payment
+from app.models.billing import PAYMENT_METHODS, Bill, Payment
 from app.models.estate import Household, ServiceCenter
-from app.services import billing, payments
+from app.services import payments
 from app.workflows.fees import month_periods
 
 #: The demo's three months up to the current one (as seeds/billing.py bills them);
@@ -36,26 +29,10 @@ PERIODS = tuple(month_periods(timeutil.today(), 3))
 PAID_PERIODS = PERIODS[:2]
 PAID_OUT_OF_TEN = 7
 MONTH_BY_MONTH_FROM = 5  # positions 0–4 pay both months on one receipt, 5–6 one receipt a month
-WY_RATES = {"SC01": Decimal("2.35"), "SC02": Decimal("2.80")}
 CASHIERS = {"SC01": "cashier1", "SC02": "cashier2"}
 CASHIER_SC02_PASSWORD = "demo-cashier"  # noqa: S105 - demo mode only, listed in the README
 METHODS = tuple(PAYMENT_METHODS)
 
-
-def _charge_items(center: ServiceCenter) -> list[int]:
-    specs = [("WY", "物业管理费", "management", "per_area", WY_RATES[center.code]),
-             ("LJ", "垃圾清运费", "other", "fixed", Decimal("15.00"))]
-    ids = []
-    for code, name, kind, basis, rate in specs:
-        item = db.session.scalars(select(ChargeItem).filter_by(center_id=center.id, code=code, deleted_on=None)).first()
-        if item is None:
-            item = ChargeItem(center_id=center.id, code=code, name=name, kind=kind, basis=basis, rate=rate,
-                              due_day=15, active=True)
-            db.session.add(item)
-            db.session.flush()
-        ids.append(item.id)
-    db.session.commit()
-    return ids
 
 
 def _cashier(code: str, center: ServiceCenter):
@@ -96,24 +73,14 @@ def _pay_center(center: ServiceCenter, cashier) -> int:
     return made
 
 
-def _billed(center_id: int, item_id: int, period: str) -> bool:
-    """The period was generated already (a re-run skips it: generation is idempotent anyway)."""
-    stmt = select(Bill.id).where(Bill.center_id == center_id, Bill.charge_item_id == item_id, Bill.period == period,
-                                 Bill.deleted_on.is_(None)).limit(1)
-    return db.session.scalar(stmt) is not None
-
 
 def load_payments(progress=print) -> int:
-    """Charge items, bills and demo payments for the demo centres; returns payments made."""
+    """Demo payments on the bills seeds/billing.py generated (it runs first); returns payments made."""
     made = 0
     for code in CASHIERS:
         center = db.session.scalars(select(ServiceCenter).filter_by(code=code, deleted_on=None)).first()
         if center is None:
             continue
-        item_ids = _charge_items(center)
-        for period in PERIODS:
-            if not _billed(center.id, item_ids[0], period):
-                billing.generate(period, center_ids=[center.id])
         count = _pay_center(center, _cashier(code, center))
         made += count
         progress(f"  centre {code}: bills {', '.join(PERIODS)}; {count} demo payment(s)")
