@@ -194,6 +194,17 @@ _ARREARS_GRANTS: dict[str, dict[str, frozenset]] = {
 for _role, _grants in _ARREARS_GRANTS.items():
     ROLE_GRANTS[_role].update(_grants)
 
+#: 导入 (issue 7): the centre manager and the front desk import units and households into
+#: their own centres (the importer checks every row's centre); hr imports the staff roster.
+_IMPORT = frozenset({READ, WRITE})
+_IMPORT_GRANTS: dict[str, dict[str, frozenset]] = {
+    "center_manager": {"HouseholdImport": _IMPORT},
+    "frontdesk": {"HouseholdImport": _IMPORT},
+    "hr": {"EmployeeImport": _IMPORT},
+}
+for _role, _grants in _IMPORT_GRANTS.items():
+    ROLE_GRANTS[_role].update(_grants)
+
 #: FAB's own views every signed-in user needs: own profile, own password,
 #: and the API description (integrators work with their own role's user).
 EVERY_USER = (

@@ -22,6 +22,7 @@ MENU_RESOURCES = [
     ("Buildings", ESTATE, "Building"),
     ("Units", ESTATE, "Unit"),
     ("Households", ESTATE, "Household"),
+    ("HouseholdImport", ESTATE, "HouseholdImport"),
     ("WorkOrderDesk", WORK_ORDERS, "WorkOrder"),
     ("MyWorkOrders", WORK_ORDERS, "WorkOrder"),
     ("SlaAlerts", WORK_ORDERS, "WorkOrder"),
@@ -82,6 +83,7 @@ MENU_RESOURCES = [
     ("RewardPenalties", PERSONNEL, "RewardPenalty"),
     ("Departments", PERSONNEL, "Department"),
     ("Positions", PERSONNEL, "Position"),
+    ("EmployeeImport", PERSONNEL, "EmployeeImport"),
     ("ApprovalInbox", APPROVALS, "Approval"),
     ("ApprovalList", APPROVALS, "Approval"),
     ("AuditLogs", SYSTEM, "AuditLog"),
@@ -106,6 +108,7 @@ def register_views(appbuilder) -> None:
     _register_handover(appbuilder)
     _register_personnel(appbuilder)
     _register_approvals_and_system(appbuilder)
+    _register_imports(appbuilder)
     current_app.context_processor(badge_context)
 
 
@@ -223,6 +226,17 @@ def _register_personnel(appbuilder) -> None:
     appbuilder.add_view(v.PositionView, "Positions", label=_l("岗位"), icon="fa-briefcase", **cat)
     for api in (va.EmployeeApi, va.RequisitionApi, va.AppointmentApi, va.ResignationApi, va.LeaveApi):
         appbuilder.add_api(api)
+
+
+def _register_imports(appbuilder) -> None:
+    """导入 (issue 7): a new centre's units, households and staff from its spreadsheets,
+    each at the end of its register's menu."""
+    from app.views.importing import EmployeeImportView, HouseholdImportView
+
+    appbuilder.add_view(HouseholdImportView, "HouseholdImport", label=_l("导入房屋及住户"), icon="fa-upload",
+                        category=ESTATE)
+    appbuilder.add_view(EmployeeImportView, "EmployeeImport", label=_l("导入员工"), icon="fa-upload",
+                        category=PERSONNEL)
 
 
 def _register_approvals_and_system(appbuilder) -> None:
