@@ -53,10 +53,11 @@ def _changes(obj) -> tuple[dict, dict]:
 def _stamp_and_guard(session, flush_context, instances):
     user = acting_user()
     now = timeutil.now()
-    for obj in list(session.new) + list(session.dirty):
+    new = session.new  # built once: see _write_log
+    for obj in [*new, *session.dirty]:
         if not isinstance(obj, AuditMixin):
             continue
-        is_new = obj in session.new
+        is_new = obj in new
         if not is_new and not session.is_modified(obj, include_collections=False):
             continue
         if isinstance(obj, CenterScopedMixin) and not in_scope(obj.center_id):
@@ -71,10 +72,10 @@ def _stamp_and_guard(session, flush_context, instances):
             raise ScopeError(_("该记录不属于您所在的服务中心"))
 
 
-def _event_for(obj, session) -> tuple[str, dict | None, dict | None] | None:
-    if obj in session.new:
+def _event_for(obj, new, deleted) -> tuple[str, dict | None, dict | None] | None:
+    if obj in new:
         return "create", None, _snapshot(obj)
-    if obj in session.deleted:
+    if obj in deleted:
         return "delete", _snapshot(obj), None
     before, after = _changes(obj)
     if not after:
@@ -93,10 +94,13 @@ def _row_id(obj) -> str | None:
 def _write_log(session, flush_context):
     user = acting_user()
     rows = []
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+    # session.new / .deleted build a new set on every access: take them once (a bulk import
+    # flushes thousands of rows; asking per row made the flush quadratic).
+    new, deleted = session.new, session.deleted
+    for obj in [*new, *session.dirty, *deleted]:
         if not isinstance(obj, AuditMixin):
             continue
-        found = _event_for(obj, session)
+        found = _event_for(obj, new, deleted)
         if found is None:
             continue
         event_name, before, after = found

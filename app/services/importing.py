@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from app import timeutil
 from app.errors import DomainError
@@ -309,6 +310,9 @@ def run(importer: Importer, path, file_name: str = "") -> Report:
             return report
         _log(importer, file_name, report)
         db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # another user added the same unit / 工号 since the check
+        report.add(0, "", _("导入期间其他用户添加了相同的记录，没有导入任何数据，请重新上传检查"))
     except Exception:
         db.session.rollback()
         raise

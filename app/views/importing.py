@@ -81,7 +81,7 @@ class ImportView(BaseView):
         except RequestEntityTooLarge:
             return self._too_large()
         if not valid:
-            return self._page(400, form=form, error="；".join(e for errs in form.errors.values() for e in errs))
+            return self._page(400, form=form, error="；".join(str(e) for errs in form.errors.values() for e in errs))
         data = form.file.data.read(import_files.MAX_BYTES + 1)
         if len(data) > import_files.MAX_BYTES:
             return self._too_large()
