@@ -205,6 +205,9 @@ def register(app) -> None:
     app.cli.add_command(backup_command)
     _sync_roles_after_upgrade()
     _register_perf(app)  # perf (issue 8)
+    from app import cli_import
+
+    cli_import.register(app)  # 导入 (issue 7)
 
 
 # -- perf (issue 8): the large dataset for benchmarks ---------------------------------

@@ -64,7 +64,7 @@ class ImportView(BaseView):
     @has_access
     def template(self):
         data = importing.template_bytes(self.importer)
-        name = f"{self.importer.sheet_title}{_('导入模板')}.xlsx"
+        name = _("%(what)s导入模板.xlsx", what=self.importer.sheet_title)
         return send_file(io.BytesIO(data), as_attachment=True, download_name=name,
                          mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

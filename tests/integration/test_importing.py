@@ -278,3 +278,18 @@ def test_two_thousand_rows_import_in_one_transaction(app, as_user, capsys):
         dialect = db.engine.dialect.name
     with capsys.disabled():
         print(f"\n2000-row household import ({dialect}): dry run {dry:.2f}s, import {write:.2f}s")
+
+
+def test_cli_dry_run_and_import_act_as_the_given_user(app, centres, tmp_path):
+    path = tmp_path / "住户.xlsx"
+    path.write_bytes(workbook(HOUSEHOLD_HEADERS, rows_for(start=601, n=2)))
+    runner = app.test_cli_runner()
+    before = counts(app)
+    r = runner.invoke(args=["import", "households", str(path), "--user", "import_desk_b"])
+    assert r.exit_code != 0 and "row 2\t服务中心编号\t服务中心编号不存在或不在您的服务中心范围内" in r.output
+    r = runner.invoke(args=["import", "households", str(path), "--dry-run", "--user", "import_desk_a"])
+    assert r.exit_code == 0 and "units=2, households=2" in r.output
+    assert counts(app) == before
+    r = runner.invoke(args=["import", "households", str(path), "--user", "import_desk_a"])
+    assert r.exit_code == 0, r.output
+    assert counts(app)[1] == before[1] + 2
