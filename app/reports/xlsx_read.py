@@ -92,7 +92,7 @@ def _rows(ws, max_rows: int, max_cols: int) -> Sheet:
     rows: list[tuple[int, list[Cell]]] = []
     empty_run = 0
     for number, raw in enumerate(it, start=1):
-        cells = [_cell(c) for c in raw]
+        cells = [_cell(c) for c in (raw if headers is None else raw[:len(headers)])]
         if headers is None:
             if any(c.value is not None for c in cells):
                 headers = [str(c.value).strip() if c.value is not None else "" for c in cells]

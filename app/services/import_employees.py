@@ -103,17 +103,20 @@ def _chunks(values, size=500):
         yield values[start:start + size]
 
 
+_UNKNOWN = {
+    "center": _l("服务中心编号不存在或不在您的服务中心范围内"),
+    "department": _l("系统中没有此部门，请先在“部门”中添加"),
+    "position": _l("系统中没有此岗位，请先在“岗位”中添加"),
+}
+
+
 def _lookups(v, n, report, centers, departments, positions) -> None:
     """Names → rows; the department follows the position when left empty, the level too."""
-    for key, table, message in (
-        ("center", centers, _("服务中心编号不存在或不在您的服务中心范围内")),
-        ("department", departments, _("系统中没有此部门，请先在“部门”中添加")),
-        ("position", positions, _("系统中没有此岗位，请先在“岗位”中添加")),
-    ):
+    for key, table in (("center", centers), ("department", departments), ("position", positions)):
         if isinstance(v[key], str):
             row = table.get(v[key])
             if row is None:
-                report.add(n, H[key], message, v[key])
+                report.add(n, H[key], _UNKNOWN[key], v[key])
             v[key] = row if row is not None else INVALID
     position, department = v["position"], v["department"]
     if isinstance(position, Position):

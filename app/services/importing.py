@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -271,16 +271,28 @@ def _to_int(column: Column, value) -> int:
 
 
 def _to_choice(column: Column, value) -> str:
-    text = str(value).strip()
-    for code, label in column.choices.items():
-        if text in (code, str(label)) or text == _english(label):
-            return code
-    raise ValueError(_("无效，可选：%(choices)s", choices="、".join(str(v) for v in column.choices.values())))
+    code = _choice_aliases(column).get(str(value).strip().lower())
+    if code is None:
+        raise ValueError(_("无效，可选：%(choices)s", choices="、".join(str(v) for v in column.choices.values())))
+    return code
 
 
-def _english(label) -> str:
-    with force_locale("en"):
-        return str(label)
+_CHOICES: dict = {}
+
+
+def _choice_aliases(column: Column) -> dict:
+    """code, label and English label (lower case) → code; built once per column and language
+    (switching the locale per cell made a 2000-row dry run take seconds)."""
+    key = (id(column.choices), str(get_locale()))
+    if key not in _CHOICES:
+        aliases = {}
+        for code, label in column.choices.items():
+            with force_locale("en"):
+                aliases[str(label).lower()] = code
+            aliases[str(label).lower()] = code
+            aliases[code.lower()] = code
+        _CHOICES[key] = aliases
+    return _CHOICES[key]
 
 
 # -- dry run and import ---------------------------------------------------------------------
