@@ -293,3 +293,24 @@ def test_cli_dry_run_and_import_act_as_the_given_user(app, centres, tmp_path):
     r = runner.invoke(args=["import", "households", str(path), "--user", "import_desk_a"])
     assert r.exit_code == 0, r.output
     assert counts(app)[1] == before[1] + 2
+
+
+def test_upload_and_confirm_need_the_csrf_token(app, db_url, centres):
+    """With CSRF on (as in production) neither the check nor the confirm runs without the form's token."""
+    from app import create_app
+    from tests.conftest import make_config
+
+    strict = create_app(make_config(db_url, WTF_CSRF_ENABLED=True))
+    c = strict.test_client()
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', c.get("/login/").get_data(as_text=True))
+    assert c.post("/login/", data={"username": "import_desk_a", "password": PASSWORD,
+                                   "csrf_token": csrf.group(1)}).status_code == 302
+    data = workbook(HOUSEHOLD_HEADERS, rows_for(start=701, n=1))
+    assert check(c, data).status_code == 400
+    page = c.get(f"{URL}/").get_data(as_text=True)
+    csrf = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    r = c.post(f"{URL}/check", data={**upload(data), "csrf_token": csrf}, content_type="multipart/form-data")
+    assert r.status_code == 200
+    before = counts(app)
+    assert c.post(f"{URL}/confirm", data={"token": token_of(r.get_data(as_text=True))}).status_code == 400
+    assert counts(app) == before
