@@ -2,14 +2,16 @@
 
 An importer (app.services.import_households, import_employees) declares its
 columns and two functions: `validate(rows, report)` turns parsed rows into a
-plan while adding every problem it finds (the screens' own validators, lookups
-in the user's scope, duplicates in the file and in the database), and
-`write(plan)` saves the plan through the register's service hooks. `dry_run`
-never writes. `run` validates the same file again and writes all rows or none:
-the service hooks and the audit flush guard run on every row, a refusal rolls
+plan while adding every problem it finds (app.validators as on the screens,
+lookups in the user's scope, duplicates in the file and in the database), and
+`write(plan, report)` saves the plan — employees through the roster's own save
+hook, households in audited batches (app.services.bulk_write). `dry_run` never
+writes. `run` validates the same file again and writes all rows or none: the
+audit trail and the centre scope guard apply to every row, any refusal rolls
 the whole import back and is reported against its row, and there is one
-commit. Cell values are converted here, so both importers read dates, numbers
-and enum labels the same way.
+commit, with one extra AuditLog row ("import") naming the file. Cell values
+are converted here, so both importers read dates, numbers and enum labels the
+same way.
 """
 
 import io
