@@ -13,6 +13,7 @@ from app import timeutil
 from app.extensions import db
 from app.models.estate import ServiceCenter
 from app.reports.chinese_amount import money
+from app.security import center_scope
 from app.services import dashboard, records
 from app.workflows.arrears import BUCKET_KEYS
 
@@ -65,7 +66,8 @@ class DashboardView(BaseView):
         d = dashboard.build(ids, timeutil.now())
         monthly = any(r.rule == MONTHLY_REPORT_URL for r in current_app.url_map.iter_rules())
         return self.render_template("dashboard/index.html", title=_("经营看板"), d=d, charts=chart_data(d),
-                                    kpi_labels=KPI_LABELS, bucket_labels=BUCKET_LABELS, money=money,
+                                    company_wide=center_scope() is None, kpi_labels=KPI_LABELS,
+                                    bucket_labels=BUCKET_LABELS, money=money,
                                     monthly_url=MONTHLY_REPORT_URL if monthly else None)
 
 
