@@ -41,6 +41,7 @@ class Config:
     FAB_CREATE_DB = False  # schema only through Alembic migrations
     FAB_UPDATE_PERMS = False  # permissions only through `flask seed` / `db upgrade`
     FAB_ADD_SECURITY_API = False
+    FAB_INDEX_VIEW = "app.views.dashboard.IndexView"  # centre managers land on the dashboard
     FAB_API_SWAGGER_UI = True
     FAB_API_MAX_PAGE_SIZE = 100
     FAB_PASSWORD_COMPLEXITY_ENABLED = True

@@ -329,7 +329,7 @@ def _wanted_permissions(role: str) -> set[tuple[str, str]]:
         wanted |= {(f"can_{verb}", resource) for verb in verbs}
     for menu_name, category, resource in MENU_RESOURCES:
         if READ in grants.get(resource, ()):
-            wanted |= {("menu_access", menu_name), ("menu_access", category)}
+            wanted |= {("menu_access", menu_name)} | ({("menu_access", category)} if category else set())
     return wanted
 
 
@@ -377,3 +377,9 @@ _HANDOVER_GRANTS: dict[str, dict[str, frozenset]] = {
 }
 for _role, _grants in _HANDOVER_GRANTS.items():
     ROLE_GRANTS[_role].update(_grants)
+
+#: 经营看板 (issue 7): the centre manager's landing page (own centres) and the
+#: company view of gm (admin: everything). Desk roles have their own desks
+#: (工单台, 收银台, 交接班) and no dashboard; finance, hr and auditor keep their reports.
+for _role in ("center_manager", "gm"):
+    ROLE_GRANTS[_role]["Dashboard"] = R

@@ -8,6 +8,7 @@ DEEP_PAGE_FACTOR = 2.0
 EXPORT_SECONDS = 15
 EXPORT_MEMORY_MB = 150
 GENERATION_SECONDS = 60
+DASHBOARD_MS = 300
 
 
 def _verdict(ok: bool) -> str:
@@ -60,6 +61,22 @@ def deep_page_misses(pages: dict) -> dict[str, tuple[float, float]]:
     return out
 
 
+def dashboard_misses(fig: dict) -> list[str]:
+    """The dashboard's target: the page within 300 ms (median and p95)."""
+    if fig.get("status") != 200:
+        return [f"HTTP {fig.get('status')}"]
+    return [name for name in ("median_ms", "p95_ms") if fig[name] > DASHBOARD_MS]
+
+
+def dashboard_line(name: str, fig: dict) -> str:
+    if fig.get("status") != 200:
+        return f"{name:55} HTTP {fig.get('status')} {fig.get('error', '')[:80]!r}  MISS"
+    misses = dashboard_misses(fig)
+    return (f"{name:55} median {fig['median_ms']:7.1f} ms  p95 {fig['p95_ms']:7.1f} ms  "
+            f"{fig['bytes'] / 1024:7.1f} KB  {fig['queries']:3d} queries  (≤{DASHBOARD_MS} ms)  "
+            f"{_verdict(not misses)}{' ' + ','.join(misses) if misses else ''}")
+
+
 def export_line(fig: dict) -> str:
     ok = fig.get("status") == 200 and fig["seconds"] <= EXPORT_SECONDS and fig["peak_growth_mb"] <= EXPORT_MEMORY_MB
     return (f"{'export households (' + str(fig.get('rows')) + ' rows)':55} {fig['seconds']:7.2f} s  "
@@ -82,6 +99,9 @@ def misses(results: dict) -> list[str]:
     for name, (deep, first) in deep_page_misses(pages).items():
         if deep > DEEP_PAGE_FACTOR * first:
             out.append(f"{name}: {deep} ms > {DEEP_PAGE_FACTOR}× first page {first} ms")
+    for name, fig in results.get("dashboard", {}).items():
+        if dashboard_misses(fig):
+            out.append(f"{name}: {','.join(dashboard_misses(fig))}")
     exp = results.get("export")
     if exp and not (exp.get("status") == 200 and exp["seconds"] <= EXPORT_SECONDS
                     and exp["peak_growth_mb"] <= EXPORT_MEMORY_MB):

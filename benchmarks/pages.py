@@ -36,5 +36,12 @@ def pages(center_id: int) -> list[tuple[str, str, str]]:
     return out
 
 
+#: 经营看板 (issue 7): one centre, then every centre with the per-centre table (target ≤ 300 ms).
+DASHBOARD_PAGES = [
+    ("dashboard (center_manager1, SC01)", "center_manager1", "/dashboard/"),
+    ("dashboard (gm1, all centres)", "gm1", "/dashboard/"),
+    ("dashboard (admin1, all centres)", "admin1", "/dashboard/"),
+]
+
 DEFAULT_FAB_PAGE = ("households: first page, default FAB ModelView", "admin1", "/bench_default_household/list/")
 OURS_SAME_PAGE = "households: first page"

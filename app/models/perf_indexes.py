@@ -18,7 +18,7 @@ from sqlalchemy import Index, text
 from app.models.approvals import Approval
 from app.models.billing import Bill, Payment
 from app.models.estate import Household
-from app.models.work_orders import WorkOrder
+from app.models.work_orders import WorkOrder, WorkOrderEvent
 
 _ACTIVE = text("deleted_on IS NULL")
 
@@ -57,4 +57,18 @@ PERF_INDEXES = [
     Index("ix_approval_type_submitted", Approval.request_type, Approval.submitted_at),
     Index("ix_approval_center_submitted", Approval.center_id, Approval.submitted_at),
     Index("ix_approval_inbox", Approval.status, Approval.required_role, Approval.due_at),
+]
+
+_UNPAID = text("status = 'unpaid' AND deleted_on IS NULL")
+
+#: 经营看板 (issue 7): each dashboard query reads one index, not the table — the KPIs'
+#: callbacks by visited_at and the callback events by action/time; 收缴率 of two periods
+#: and the arrears of every household (covering: period/centre/status/item/amount, and the
+#: unpaid bills' household, due date, item and amount).
+DASHBOARD_INDEXES = [
+    _active("ix_work_order_visited_active", WorkOrder.visited_at),
+    Index("ix_work_order_event_action_at", WorkOrderEvent.action, WorkOrderEvent.at),
+    _active("ix_bill_period_center_cover", Bill.period, Bill.center_id, Bill.status, Bill.charge_item_id, Bill.amount),
+    Index("ix_bill_unpaid_household", Bill.center_id, Bill.household_id, Bill.due_date, Bill.charge_item_id,
+          Bill.amount, sqlite_where=_UNPAID, postgresql_where=_UNPAID),
 ]

@@ -71,41 +71,84 @@ class MonthlyKpis:
         return ratio(self.satisfied, self.callbacks)
 
 
-def _count(*criteria) -> int:
-    return db.session.scalar(select(func.count()).select_from(WorkOrder).where(WorkOrder.deleted_on.is_(None),
-                                                                               *criteria))
+def _count_by_center(center_ids, *criteria) -> dict[int, int]:
+    """COUNT of live orders per centre (one GROUP BY query for any number of centres)."""
+    rows = db.session.execute(
+        select(WorkOrder.center_id, func.count()).where(WorkOrder.center_id.in_(center_ids),
+                                                        WorkOrder.deleted_on.is_(None), *criteria)
+        .group_by(WorkOrder.center_id))
+    return dict(rows.all())
 
 
-def _grouped(column, criteria) -> dict:
-    rows = db.session.execute(select(column, func.count()).where(criteria).group_by(column)).all()
-    return {key: count for key, count in rows}
+def _grouped(column, criteria) -> dict[int, dict]:
+    """centre → {value of `column`: count}."""
+    rows = db.session.execute(select(WorkOrder.center_id, column, func.count()).where(criteria)
+                              .group_by(WorkOrder.center_id, column)).all()
+    out: dict[int, dict] = {}
+    for center_id, key, count in rows:
+        out.setdefault(center_id, {})[key] = count
+    return out
 
 
 def monthly_kpis(center_id: int, period: str) -> MonthlyKpis:
+    return kpis_by_center([center_id], period)[center_id]
+
+
+def kpis_by_center(center_ids, period: str) -> dict[int, MonthlyKpis]:
+    """The month's KPIs of each centre, in a fixed number of grouped queries (the KPI
+    page and the dashboard use this one definition; the dashboard sums centres with
+    `combined`)."""
+    ids = list(center_ids)
     start, end = month_bounds(period)
-    k = MonthlyKpis(center_id, period)
-    here = WorkOrder.center_id == center_id
     quick_repair = and_(WorkOrder.kind == "repair", WorkOrder.severity.in_(("emergency", "minor")))
-    k.repairs_due = _count(here, quick_repair, WorkOrder.complete_due >= start, WorkOrder.complete_due < end)
-    k.repairs_on_time = _count(here, quick_repair, WorkOrder.complete_due >= start, WorkOrder.complete_due < end,
-                               WorkOrder.completed_at.is_not(None), WorkOrder.completed_at <= WorkOrder.complete_due)
+    due_in_month = and_(quick_repair, WorkOrder.complete_due >= start, WorkOrder.complete_due < end)
     in_month = and_(WorkOrder.completed_at >= start, WorkOrder.completed_at < end)
-    k.repairs_completed = _count(here, WorkOrder.kind == "repair", in_month)
-    k.completed = _count(here, in_month)
-    k.called_back = _count(here, in_month, WorkOrder.visited_at.is_not(None))
-    k.callbacks = _count(here, WorkOrder.visited_at >= start, WorkOrder.visited_at < end)
-    k.satisfied = _count(here, WorkOrder.visited_at >= start, WorkOrder.visited_at < end,
-                         WorkOrder.satisfaction.in_(("satisfied", "basically")))
+    visited = and_(WorkOrder.visited_at >= start, WorkOrder.visited_at < end)
+    counts = {
+        "repairs_due": _count_by_center(ids, due_in_month),
+        "repairs_on_time": _count_by_center(ids, due_in_month, WorkOrder.completed_at.is_not(None),
+                                            WorkOrder.completed_at <= WorkOrder.complete_due),
+        "repairs_completed": _count_by_center(ids, WorkOrder.kind == "repair", in_month),
+        "completed": _count_by_center(ids, in_month),
+        "called_back": _count_by_center(ids, in_month, WorkOrder.visited_at.is_not(None)),
+        "callbacks": _count_by_center(ids, visited),
+        "satisfied": _count_by_center(ids, visited, WorkOrder.satisfaction.in_(("satisfied", "basically"))),
+    }
     callback_events = (
-        select(func.count())
+        select(WorkOrder.center_id, func.count())
         .select_from(WorkOrderEvent)
         .join(WorkOrder, WorkOrder.id == WorkOrderEvent.order_id)
-        .where(here, WorkOrder.kind == "repair", WorkOrderEvent.action == "callback",
+        .where(WorkOrder.center_id.in_(ids), WorkOrder.kind == "repair", WorkOrderEvent.action == "callback",
                WorkOrderEvent.at >= start, WorkOrderEvent.at < end)
+        .group_by(WorkOrder.center_id)
     )
-    k.repair_callbacks = db.session.scalar(callback_events)
-    k.repair_defects = db.session.scalar(callback_events.where(WorkOrderEvent.to_status == "rework"))
-    received = and_(here, WorkOrder.deleted_on.is_(None), WorkOrder.received_at >= start, WorkOrder.received_at < end)
-    k.by_kind = _grouped(WorkOrder.kind, received)
-    k.by_source = _grouped(WorkOrder.source, received)
-    return k
+    counts["repair_callbacks"] = dict(db.session.execute(callback_events).all())
+    counts["repair_defects"] = dict(db.session.execute(
+        callback_events.where(WorkOrderEvent.to_status == "rework")).all())
+    received = and_(WorkOrder.center_id.in_(ids), WorkOrder.deleted_on.is_(None), WorkOrder.received_at >= start,
+                    WorkOrder.received_at < end)
+    by_kind, by_source = _grouped(WorkOrder.kind, received), _grouped(WorkOrder.source, received)
+    out = {}
+    for cid in ids:
+        k = MonthlyKpis(cid, period, by_kind=by_kind.get(cid, {}), by_source=by_source.get(cid, {}))
+        for name, per_center in counts.items():
+            setattr(k, name, per_center.get(cid, 0))
+        out[cid] = k
+    return out
+
+
+COUNT_FIELDS = ("repairs_due", "repairs_on_time", "repairs_completed", "repair_callbacks", "repair_defects",
+                "completed", "called_back", "callbacks", "satisfied")
+
+
+def combined(rows, center_id=None, period: str = "") -> MonthlyKpis:
+    """Several centres' KPIs as one: counts summed, rates computed from the sums
+    (not an average of rates, which would weigh a small centre like a big one)."""
+    total = MonthlyKpis(center_id, period)
+    for k in rows:
+        for name in COUNT_FIELDS:
+            setattr(total, name, getattr(total, name) + getattr(k, name))
+        for mine, theirs in ((total.by_kind, k.by_kind), (total.by_source, k.by_source)):
+            for key, n in theirs.items():
+                mine[key] = mine.get(key, 0) + n
+    return total

@@ -15,9 +15,11 @@ APPROVALS = "Approvals"
 SYSTEM = "System"
 HANDOVER = "Handover"
 RENOVATION = "Renovation"
+TOP_LEVEL = ""  # a menu entry of its own, no dropdown
 
 #: (menu name, category, class_permission_name), in menu order.
 MENU_RESOURCES = [
+    ("Dashboard", TOP_LEVEL, "Dashboard"),
     ("ServiceCenters", ESTATE, "ServiceCenter"),
     ("Buildings", ESTATE, "Building"),
     ("Units", ESTATE, "Unit"),
@@ -101,6 +103,7 @@ def register_views(appbuilder) -> None:
 
     from app.views.badges import badge_context
 
+    _register_dashboard(appbuilder)
     _register_estate_and_work_orders(appbuilder)
     _register_fees(appbuilder)
     _register_parking(appbuilder)
@@ -110,6 +113,13 @@ def register_views(appbuilder) -> None:
     _register_approvals_and_system(appbuilder)
     _register_imports(appbuilder)
     current_app.context_processor(badge_context)
+
+
+def _register_dashboard(appbuilder) -> None:
+    """经营看板 first in the menu: the centre manager's landing page (app.views.dashboard.IndexView)."""
+    from app.views.dashboard import DashboardView
+
+    appbuilder.add_view(DashboardView, "Dashboard", label=_l("经营看板"), icon="fa-dashboard", category=TOP_LEVEL)
 
 
 def _register_estate_and_work_orders(appbuilder) -> None:

@@ -26,7 +26,7 @@ from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, center_scope,
 from app.services import records, uploads
 from app.services import work_orders as service
 from app.services.sla_scan import weekly_sample
-from app.services.work_order_kpis import month_bounds, monthly_kpis
+from app.services.work_order_kpis import kpis_by_center, month_bounds
 from app.validators import check_phone
 from app.views.base import ScopedModelRestApi, ScopedModelView, interface
 from app.views.fields import SearchSelectField, api_check, wtf_check
@@ -326,7 +326,8 @@ class WorkOrderKpiView(BaseView):
 
     def _kpis(self, period):
         centers = db.session.scalars(records.scoped_select(ServiceCenter).order_by(ServiceCenter.code)).all()
-        return [(c, monthly_kpis(c.id, period)) for c in centers]
+        kpis = kpis_by_center([c.id for c in centers], period)
+        return [(c, kpis[c.id]) for c in centers]
 
     @expose("/")
     @has_access
