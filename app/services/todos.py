@@ -59,14 +59,19 @@ def assigned_orders(user):
 
 
 def _clock_breaches(now) -> dict:
-    """clock → SQL criteria "this order's clock has passed and is not done" (as sla.clock_status sees it)."""
-    running = WorkOrder.status.in_(OPEN_STATES - {"suspended"})  # suspended: the owner's wait pauses the clock
+    """clock → SQL criteria "this order's clock has passed and is not done", as
+    work_orders.clock_status sees it (the hand-counted test compares the two)."""
+    is_open = WorkOrder.status.in_(OPEN_STATES)
+    # 挂起 waits on the owner: the completion clock stands still, so a suspended order is late
+    # only when its deadline had already passed when it was suspended.
+    late_completion = or_(and_(WorkOrder.status != "suspended", WorkOrder.complete_due < now),
+                          and_(WorkOrder.status == "suspended", WorkOrder.complete_due < WorkOrder.suspended_at))
     return {
         "dispatch": and_(WorkOrder.status == "accepted", WorkOrder.dispatched_at.is_(None),
                          WorkOrder.kind.not_in(ANSWERABLE_KINDS), WorkOrder.dispatch_due < now),
-        "respond": and_(running, WorkOrder.responded_at.is_(None), WorkOrder.respond_due < now),
-        "onsite": and_(running, WorkOrder.arrived_at.is_(None), WorkOrder.onsite_due < now),
-        "complete": and_(running, WorkOrder.completed_at.is_(None), WorkOrder.complete_due < now),
+        "respond": and_(is_open, WorkOrder.responded_at.is_(None), WorkOrder.respond_due < now),
+        "onsite": and_(is_open, WorkOrder.arrived_at.is_(None), WorkOrder.onsite_due < now),
+        "complete": and_(is_open, WorkOrder.completed_at.is_(None), late_completion),
         "rework_arrange": and_(WorkOrder.status == "rework", WorkOrder.rework_due < now),
         "callback": and_(WorkOrder.status == "completed", WorkOrder.callback_due < now),
     }

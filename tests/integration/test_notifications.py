@@ -132,6 +132,26 @@ def _late_undispatched_order(app) -> int:
     return order_id
 
 
+def _suspended_order(app, *, arrived: bool, due_before_suspension: bool) -> int:
+    """A suspended SC01 repair: late when its 到场 clock passed without arrival, or its completion
+    deadline passed before it was suspended (the clock stands still while suspended)."""
+    order_id = _dispatched_order(app)
+    with app.test_request_context():
+        g.user = tech = _user(app, "technician1")
+        order = db.session.get(WorkOrder, order_id)
+        if arrived:
+            wo.transition(order, "start", actor=tech)
+        wo.transition(order, "suspend", actor=tech, reason="业主出差，约定下周",
+                      agreed_at=timeutil.now() + timedelta(days=5))
+        now = timeutil.now()
+        db.session.execute(update(WorkOrder).where(WorkOrder.id == order_id).values(
+            suspended_at=now - timedelta(hours=3), onsite_due=now - timedelta(hours=4),
+            complete_due=now - timedelta(hours=4 if due_before_suspension else 1)))
+        db.session.commit()
+        db.session.remove()
+    return order_id
+
+
 def _expiring_rental(app, center="SC01") -> int:
     with app.app_context():
         space = ParkingSpace(center_id=factories.center(center).id, code=factories.unique("NT"), area="地面")
@@ -146,7 +166,9 @@ def _expiring_rental(app, center="SC01") -> int:
 @pytest.fixture(scope="module")
 def arranged(app):
     return {"leave": make_leave(app, days="1", submitter="frontdesk1"), "order": _dispatched_order(app),
-            "late": _late_undispatched_order(app), "rental": _expiring_rental(app)}
+            "late": _late_undispatched_order(app), "rental": _expiring_rental(app),
+            "suspended_late": _suspended_order(app, arrived=False, due_before_suspension=True),
+            "suspended_paused": _suspended_order(app, arrived=True, due_before_suspension=False)}
 
 
 @pytest.mark.parametrize("username", ["supervisor1", "technician1", "center_manager1", "frontdesk1", "frontdesk2",
@@ -165,6 +187,8 @@ def test_arranged_items_wait_for_their_owners(app, logged_in, arranged):
     """Each arranged row is on its owner's page with a link to act on it."""
     _bell, sup = page(logged_in("supervisor1"))
     assert f"/workorderview/show/{arranged['late']}" in sup["overdue_orders"][2]
+    assert f"/workorderview/show/{arranged['suspended_late']}" in sup["overdue_orders"][2]
+    assert f"/workorderview/show/{arranged['suspended_paused']}" not in sup["overdue_orders"][2]
     assert f"/approvalview/show/{arranged['leave']}" in sup["approvals"][2]
     _bell, tech = page(logged_in("technician1"))
     assert f"/workorderview/show/{arranged['order']}" in tech["my_orders"][2]
