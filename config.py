@@ -22,6 +22,10 @@ def _sqlite_url(filename: str) -> str:
     return f"sqlite:///{instance_path() / filename}"
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     ENV_NAME = "development"
     DEBUG = False
@@ -71,6 +75,16 @@ class Config:
 
     EXPORT_BATCH_SIZE = 1000
 
+    # Notification email (待办与通知): off unless NOTIFY_EMAIL_ENABLED=1; sent after the commit
+    NOTIFY_EMAIL_ENABLED = _flag("NOTIFY_EMAIL_ENABLED")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@localhost")
+    MAIL_TIMEOUT = 10
+
 
 class DevelopmentConfig(Config):
     DEBUG = os.environ.get("FLASK_DEBUG") == "1"
@@ -85,6 +99,7 @@ class TestConfig(Config):
     )
     WTF_CSRF_ENABLED = False  # tests that prove CSRF switch it back on
     RATELIMIT_ENABLED = False  # the rate-limit test switches it back on
+    NOTIFY_EMAIL_ENABLED = False  # the email test switches it on, with its own SMTP sink
     RATELIMIT_STORAGE_URI = "memory://"
 
 

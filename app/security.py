@@ -204,6 +204,10 @@ _IMPORT_GRANTS: dict[str, dict[str, frozenset]] = {
 }
 for _role, _grants in _IMPORT_GRANTS.items():
     ROLE_GRANTS[_role].update(_grants)
+#: 待办与通知 (the bell): every role reads its own items; the view and services show
+#: nobody another user's notifications. Marking one's own items read is part of reading.
+for _role in ROLE_GRANTS:
+    ROLE_GRANTS[_role]["Notification"] = R
 
 #: FAB's own views every signed-in user needs: own profile, own password,
 #: and the API description (integrators work with their own role's user).

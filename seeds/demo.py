@@ -127,4 +127,22 @@ def load_demo(progress=print) -> dict[str, int]:
     from seeds.renovation import load_renovation
 
     counts["renovations"] = load_renovation(progress)
+    _read_history()
     return counts
+
+
+def _read_history() -> None:
+    """The seed dispatches months of orders: their "assigned to you" notifications are history,
+    read already; only those of orders still open stay unread (待办与通知)."""
+    from sqlalchemy import update
+
+    from app import timeutil
+    from app.models.notifications import Notification
+    from app.models.work_orders import WorkOrder
+    from app.workflows.work_orders import OPEN_STATES
+
+    done = select(WorkOrder.id).where(WorkOrder.status.not_in(OPEN_STATES))
+    db.session.execute(update(Notification).where(
+        Notification.read_at.is_(None), Notification.target_type == "work_order", Notification.target_id.in_(done),
+    ).values(read_at=timeutil.now()))
+    db.session.commit()

@@ -66,3 +66,7 @@ from app.models.cash import DayClose, PaymentReversal  # noqa: F401
 # -- perf (issue 8): list-screen indexes --
 # isort: split
 from app.models.perf_indexes import PERF_INDEXES  # noqa: F401
+
+# -- notifications (issue 7): 待办与通知 --
+# isort: split
+from app.models.notifications import Notification  # noqa: F401

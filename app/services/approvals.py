@@ -18,6 +18,7 @@ from app.errors import Conflict, DomainError, ScopeError
 from app.extensions import db
 from app.models.approvals import Approval, ApprovalChain, ApprovalEvent, ApprovalStep
 from app.security import COMPANY_WIDE_ROLES, center_scope, role_names
+from app.services import notifications
 from app.workflows.chains import DEFAULT_CHAINS, STATUS_LABELS
 
 
@@ -201,6 +202,7 @@ def _apply_decision(approval, decision, actor, comment, override, expected_step)
     else:
         _finish(approval, "returned", actor)
         obj.status = "returned"
+    notifications.approval_decided(approval, actor, comment)  # the submitter hears the outcome
     _commit()
 
 

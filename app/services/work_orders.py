@@ -19,7 +19,7 @@ from app.i18n import join_list
 from app.models.estate import Household, Unit
 from app.models.work_orders import Holiday, SlaPolicy, WorkCalendar, WorkOrder, WorkOrderEvent
 from app.security import COMPANY_WIDE_ROLES, in_scope, role_names
-from app.services import records
+from app.services import notifications, records
 from app.services.approvals import NotAllowed, WorkflowError
 from app.validators import check_phone
 from app.workflows import sla
@@ -160,6 +160,8 @@ def transition(order: WorkOrder, action: str, *, actor, reason: str = "", **deta
     if order.responded_at is None and action in ("dispatch", "answer"):
         order.responded_at = now
     refresh_deadlines(order)
+    if action in ("dispatch", "transfer"):
+        notifications.order_assigned(order, actor)
     order.events.append(WorkOrderEvent(at=now, actor_id=actor.id, actor_name=actor.username, action=action,
                                        from_status=before, to_status=target, reason=reason or None))
     try:

@@ -112,6 +112,7 @@ def register_views(appbuilder) -> None:
     _register_personnel(appbuilder)
     _register_approvals_and_system(appbuilder)
     _register_imports(appbuilder)
+    _register_notifications(appbuilder)
     current_app.context_processor(badge_context)
 
 
@@ -319,3 +320,10 @@ def _register_renovation(appbuilder) -> None:
     for api in (ra.RenovationApi, ra.RenovationPassApi, ra.RenovationInspectionApi, ra.RectificationApi,
                 ra.RenovationAcceptanceApi, ra.RenovationRefundApi):
         appbuilder.add_api(api)
+
+
+def _register_notifications(appbuilder) -> None:
+    """待办与通知: reached from the bell in the navbar (navbar_right.html), not from a menu."""
+    from app.views.notifications import NotificationView
+
+    appbuilder.add_view_no_menu(NotificationView)
