@@ -205,6 +205,13 @@ def register(app) -> None:
     app.cli.add_command(backup_command)
     _sync_roles_after_upgrade()
     _register_perf(app)  # perf (issue 8)
+    _register_report(app)  # 月度工作报告 (issue 7)
+
+
+def _register_report(app) -> None:
+    from app import cli_report
+
+    cli_report.register(app)
 
 
 # -- perf (issue 8): the large dataset for benchmarks ---------------------------------

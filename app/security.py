@@ -194,6 +194,11 @@ _ARREARS_GRANTS: dict[str, dict[str, frozenset]] = {
 for _role, _grants in _ARREARS_GRANTS.items():
     ROLE_GRANTS[_role].update(_grants)
 
+#: 月度工作报告 (issue 7): the centre manager reads and downloads their own
+#: centres' report; gm, finance and auditor every centre's (the scope rule).
+for _role in ("center_manager", "gm", "finance", "auditor"):
+    ROLE_GRANTS[_role]["MonthlyReport"] = RO
+
 #: FAB's own views every signed-in user needs: own profile, own password,
 #: and the API description (integrators work with their own role's user).
 EVERY_USER = (

@@ -15,6 +15,7 @@ APPROVALS = "Approvals"
 SYSTEM = "System"
 HANDOVER = "Handover"
 RENOVATION = "Renovation"
+REPORTS = "Reports"
 
 #: (menu name, category, class_permission_name), in menu order.
 MENU_RESOURCES = [
@@ -82,6 +83,8 @@ MENU_RESOURCES = [
     ("RewardPenalties", PERSONNEL, "RewardPenalty"),
     ("Departments", PERSONNEL, "Department"),
     ("Positions", PERSONNEL, "Position"),
+    # 报表: the monthly workbook (issue 7)
+    ("MonthlyReport", REPORTS, "MonthlyReport"),
     ("ApprovalInbox", APPROVALS, "Approval"),
     ("ApprovalList", APPROVALS, "Approval"),
     ("AuditLogs", SYSTEM, "AuditLog"),
@@ -105,6 +108,7 @@ def register_views(appbuilder) -> None:
     _register_renovation(appbuilder)
     _register_handover(appbuilder)
     _register_personnel(appbuilder)
+    _register_reports(appbuilder)
     _register_approvals_and_system(appbuilder)
     current_app.context_processor(badge_context)
 
@@ -223,6 +227,14 @@ def _register_personnel(appbuilder) -> None:
     appbuilder.add_view(v.PositionView, "Positions", label=_l("岗位"), icon="fa-briefcase", **cat)
     for api in (va.EmployeeApi, va.RequisitionApi, va.AppointmentApi, va.ResignationApi, va.LeaveApi):
         appbuilder.add_api(api)
+
+
+def _register_reports(appbuilder) -> None:
+    """报表: the centre's 月度工作报告 (page and Excel workbook)."""
+    from app.views.monthly_report import MonthlyReportView
+
+    appbuilder.add_view(MonthlyReportView, "MonthlyReport", label=_l("月度工作报告"), icon="fa-file-excel-o",
+                        category=REPORTS, category_label=_l("报表"), category_icon="fa-bar-chart")
 
 
 def _register_approvals_and_system(appbuilder) -> None:
