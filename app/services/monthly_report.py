@@ -65,13 +65,33 @@ class Month:
 
 def month_of(period: str, today: date | None = None) -> Month:
     """'2026-11' → Month; refuses a malformed period and a month not yet begun."""
-    year, month = parse_period(period)
+    try:
+        year, month = parse_period(period)
+    except DomainError as e:
+        raise DomainError(e.message, status=400) from None
     today = today or timeutil.today()
     first = date(year, month, 1)
     if first > today:
         raise DomainError(_("%(period)s 尚未开始，不能生成月度报告", period=f"{year:04d}-{month:02d}"), status=400)
     last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     return Month(f"{year:04d}-{month:02d}", first, last, min(last, today))
+
+
+def _between(column, m: Month):
+    """`column` falls in the month: a date from the first to the last day, a
+    timestamp from the first day 00:00 to (not including) the next month's."""
+    if isinstance(column.type, DateTime):
+        return and_(column >= m.start, column < m.end)
+    return and_(column >= m.first, column <= m.last)
+
+
+def _scalar(stmt) -> int:
+    return db.session.scalar(stmt) or 0
+
+
+def _count_sum(stmt) -> tuple[int, Decimal]:
+    n, total = db.session.execute(stmt).one()
+    return n, Decimal(total or 0)
 
 
 def find_center(ref) -> ServiceCenter:
@@ -150,7 +170,7 @@ class WorkOrderFigures:
 
 def _received(center_id: int, m: Month):
     return and_(WorkOrder.center_id == center_id, WorkOrder.deleted_on.is_(None),
-                WorkOrder.received_at >= m.start, WorkOrder.received_at < m.end)
+                _between(WorkOrder.received_at, m))
 
 
 def _done_by(m: Month):
@@ -184,7 +204,7 @@ def _callbacks(center_id: int, m: Month, column) -> dict:
     """Callbacks made in the month (visited_at in it, as the KPI service counts them)."""
     rows = db.session.execute(select(func.coalesce(column, ""), func.count()).where(
         WorkOrder.center_id == center_id, WorkOrder.deleted_on.is_(None),
-        WorkOrder.visited_at >= m.start, WorkOrder.visited_at < m.end).group_by(func.coalesce(column, "")))
+        _between(WorkOrder.visited_at, m)).group_by(func.coalesce(column, "")))
     return dict(rows.all())
 
 
@@ -226,7 +246,7 @@ def fee_figures(center_id: int, m: Month) -> FeeFigures:
     receipts = {method: (n, Decimal(amount or 0)) for method, n, amount in db.session.execute(
         select(Payment.method, func.count(), func.sum(Payment.amount))
         .where(*records.visible(Payment), Payment.center_id == center_id, Payment.status == "valid",
-               Payment.paid_at >= m.start, Payment.paid_at < m.end)
+               _between(Payment.paid_at, m))
         .group_by(Payment.method).order_by(Payment.method))}
     aging = {b: {"count": 0, "principal": ZERO, "late_fees": ZERO} for b in BUCKET_KEYS}
     for group in arrears.aging_report(m.as_of, [center_id]):
@@ -252,14 +272,6 @@ class RenovationFigures:
     refunds_count: int = 0
     refunds_amount: Decimal = ZERO
     deductions_amount: Decimal = ZERO
-
-
-def _between(column, m: Month):
-    """`column` falls in the month: a date from the first to the last day, a
-    timestamp from the first day 00:00 to (not including) the next month's."""
-    if isinstance(column.type, DateTime):
-        return and_(column >= m.start, column < m.end)
-    return and_(column >= m.first, column <= m.last)
 
 
 def renovation_figures(center_id: int, m: Month) -> RenovationFigures:
@@ -289,15 +301,6 @@ def renovation_figures(center_id: int, m: Month) -> RenovationFigures:
     n, refunded, deducted = db.session.execute(refunds).one()
     f.refunds_count, f.refunds_amount, f.deductions_amount = n, Decimal(refunded or 0), Decimal(deducted or 0)
     return f
-
-
-def _scalar(stmt) -> int:
-    return db.session.scalar(stmt) or 0
-
-
-def _count_sum(stmt) -> tuple[int, Decimal]:
-    n, total = db.session.execute(stmt).one()
-    return n, Decimal(total or 0)
 
 
 # -- parking ----------------------------------------------------------------------------------

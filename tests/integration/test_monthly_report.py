@@ -35,12 +35,13 @@ def _rows(ws) -> list[tuple]:
 
 
 def _block(ws, heading) -> list[tuple]:
-    """The data rows under `heading` (after its header row) up to the next empty row."""
+    """The data rows under `heading` (after its header row), up to the block's note
+    (text in the first column only) or the empty row that ends it."""
     rows = list(ws.iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if r[0] == heading) + 2
     out = []
     for r in rows[start:]:
-        if all(v is None for v in r):
+        if all(v is None for v in r[1:]):
             break
         out.append(r)
     return out
@@ -170,7 +171,7 @@ def test_workbook_sheets_formats_and_printing(logged_in, month):
         assert ws.freeze_panes == "A6", ws.title
         assert ws.print_title_rows == "$1:$5"
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-        assert ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0  # one page wide
         assert month["name"] in ws["A1"].value
     fees = wb["收费"]
     rows = _block(fees, f"本期收缴（账期 {fixture.PERIOD}）")
