@@ -24,7 +24,7 @@ def monthly_command(period, center_ref, output):
     """Write one centre's monthly workbook and print its path."""
     from app.errors import DomainError, NotFound
     from app.services import monthly_report
-    from app.views.monthly_report import file_name, write_report_file
+    from app.services.monthly_report_sheets import file_name, write_file
 
     try:
         report = monthly_report.build(center_ref, period)
@@ -34,7 +34,7 @@ def monthly_command(period, center_ref, output):
         raise click.ClickException(f"{e} (period must be YYYY-MM of a month already begun, got {period!r})") from None
     path = Path(output or file_name(report)).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_report_file(report, str(path))
+    write_file(report, str(path))
     click.echo(str(path))
 
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from app.models.billing import PAYMENT_METHODS
 from app.models.personnel import APPOINTMENT_KINDS, LEVELS
-from app.reports.monthly_workbook import Block, Hours, Percent, Sheet
+from app.reports.monthly_workbook import Block, Hours, Percent, Sheet, write_monthly
 from app.services.monthly_report import ComplaintRow, MonthlyReport, ratio
 from app.workflows.arrears import BUCKET_KEYS
 from app.workflows.work_orders import CALLBACK_METHODS, KINDS, SATISFACTION, SEVERITIES, SOURCES
@@ -29,6 +29,16 @@ def subtitle(report: MonthlyReport) -> str:
     return _("%(center)s（%(code)s） 账期 %(period)s（%(first)s 至 %(last)s） 生成时间 %(at)s",
              center=report.center.name, code=report.center.code, period=m.period, first=m.first.isoformat(),
              last=m.last.isoformat(), at=report.generated_at.strftime("%Y-%m-%d %H:%M"))
+
+
+def write_file(report: MonthlyReport, path: str) -> None:
+    """The workbook of one built report (the page's 下载Excel and `flask report monthly`)."""
+    footer = _("%(center)s 月度工作报告 %(period)s", center=report.center.name, period=report.month.period)
+    write_monthly(path, sheets(report), subtitle(report), footer)
+
+
+def file_name(report: MonthlyReport) -> str:
+    return f"monthly-report-{report.center.code}-{report.month.period}.xlsx"
 
 
 def sheets(report: MonthlyReport) -> list[Sheet]:

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from app import timeutil
 from app.errors import DomainError, NotFound
-from app.reports.monthly_workbook import Hours, Percent, write_monthly
+from app.reports.monthly_workbook import Hours, Percent
 from app.security import EXPORT, READ
 from app.services import monthly_report, monthly_report_sheets
 
@@ -39,16 +39,6 @@ def display(value) -> str:
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()
     return str(value)
-
-
-def write_report_file(report, path: str) -> None:
-    """The workbook of one built report (also used by `flask report monthly`)."""
-    footer = _("%(center)s 月度工作报告 %(period)s", center=report.center.name, period=report.month.period)
-    write_monthly(path, monthly_report_sheets.sheets(report), monthly_report_sheets.subtitle(report), footer)
-
-
-def file_name(report) -> str:
-    return f"monthly-report-{report.center.code}-{report.month.period}.xlsx"
 
 
 class MonthlyReportView(BaseView):
@@ -100,11 +90,11 @@ class MonthlyReportView(BaseView):
             return redirect(url_for(".month", center=ref or None))
         fd, path = tempfile.mkstemp(suffix=".xlsx")
         os.close(fd)
-        write_report_file(report, path)
+        monthly_report_sheets.write_file(report, path)
 
         @after_this_request
         def _cleanup(response):
             response.call_on_close(lambda: os.path.exists(path) and os.remove(path))
             return response
 
-        return send_file(path, as_attachment=True, download_name=file_name(report))
+        return send_file(path, as_attachment=True, download_name=monthly_report_sheets.file_name(report))
