@@ -6,6 +6,8 @@ workbook, which openpyxl reads back with the nine Chinese sheets, and whose
 工单 total is the one the page shows (both come from the same blocks).
 """
 
+import re
+
 import openpyxl
 from playwright.sync_api import Page, expect
 
@@ -25,7 +27,8 @@ def test_center_manager_downloads_the_monthly_workbook(new_page, tmp_path, artif
     page = new_page()
     sign_in(page, "center_manager1")
     open_menu(page, "报表", "月度工作报告")
-    expect(page.locator("h4, .panel-title").first).to_contain_text("月度工作报告")
+    expect(page).to_have_url(re.compile(r"/monthlyreport/"))
+    expect(page.locator(".monthly-report-subtitle")).to_contain_text("阳光花园")
     options = page.locator("select#center option").all_inner_texts()
     assert len(options) == 1 and "SC01" in options[0], options
     for name in SHEETS:
