@@ -208,6 +208,13 @@ def register(app) -> None:
     from app import cli_import
 
     cli_import.register(app)  # 导入 (issue 7)
+    _register_report(app)  # 月度工作报告 (issue 7)
+
+
+def _register_report(app) -> None:
+    from app import cli_report
+
+    cli_report.register(app)
 
 
 # -- perf (issue 8): the large dataset for benchmarks ---------------------------------

@@ -208,6 +208,10 @@ for _role, _grants in _IMPORT_GRANTS.items():
 #: nobody another user's notifications. Marking one's own items read is part of reading.
 for _role in ROLE_GRANTS:
     ROLE_GRANTS[_role]["Notification"] = R
+#: 月度工作报告 (issue 7): the centre manager reads and downloads their own
+#: centres' report; gm, finance and auditor every centre's (the scope rule).
+for _role in ("center_manager", "gm", "finance", "auditor"):
+    ROLE_GRANTS[_role]["MonthlyReport"] = RO
 
 #: FAB's own views every signed-in user needs: own profile, own password,
 #: and the API description (integrators work with their own role's user).

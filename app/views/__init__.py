@@ -16,6 +16,7 @@ SYSTEM = "System"
 HANDOVER = "Handover"
 RENOVATION = "Renovation"
 TOP_LEVEL = ""  # a menu entry of its own, no dropdown
+REPORTS = "Reports"
 
 #: (menu name, category, class_permission_name), in menu order.
 MENU_RESOURCES = [
@@ -86,6 +87,8 @@ MENU_RESOURCES = [
     ("Departments", PERSONNEL, "Department"),
     ("Positions", PERSONNEL, "Position"),
     ("EmployeeImport", PERSONNEL, "EmployeeImport"),
+    # 报表: the monthly workbook (issue 7)
+    ("MonthlyReport", REPORTS, "MonthlyReport"),
     ("ApprovalInbox", APPROVALS, "Approval"),
     ("ApprovalList", APPROVALS, "Approval"),
     ("AuditLogs", SYSTEM, "AuditLog"),
@@ -110,6 +113,7 @@ def register_views(appbuilder) -> None:
     _register_renovation(appbuilder)
     _register_handover(appbuilder)
     _register_personnel(appbuilder)
+    _register_reports(appbuilder)
     _register_approvals_and_system(appbuilder)
     _register_imports(appbuilder)
     _register_notifications(appbuilder)
@@ -248,6 +252,12 @@ def _register_imports(appbuilder) -> None:
                         category=ESTATE)
     appbuilder.add_view(EmployeeImportView, "EmployeeImport", label=_l("导入员工"), icon="fa-upload",
                         category=PERSONNEL)
+def _register_reports(appbuilder) -> None:
+    """报表: the centre's 月度工作报告 (page and Excel workbook)."""
+    from app.views.monthly_report import MonthlyReportView
+
+    appbuilder.add_view(MonthlyReportView, "MonthlyReport", label=_l("月度工作报告"), icon="fa-file-excel-o",
+                        category=REPORTS, category_label=_l("报表"), category_icon="fa-bar-chart")
 
 
 def _register_approvals_and_system(appbuilder) -> None:
