@@ -30,6 +30,7 @@ from app.services.work_order_kpis import month_bounds, monthly_kpis
 from app.validators import check_phone
 from app.views.base import ScopedModelRestApi, ScopedModelView, interface
 from app.views.fields import SearchSelectField, api_check, wtf_check
+from app.views.list_orders import work_orders_by_urgency
 from app.workflows.work_orders import (
     CALLBACK_METHODS,
     KINDS,
@@ -99,7 +100,8 @@ class WorkOrderView(ScopedModelView):
                     "materials"]
     search_columns = ["order_no", "kind", "severity", "status", "source", "contact_phone", "received_at"]
     order_columns = ["order_no", "received_at", "complete_due", "status"]
-    base_order = ("received_at", "desc")
+    base_order = ("urgency", "asc")  # open 急修/重大 first, then the soonest deadline
+    compound_orders = {"urgency": work_orders_by_urgency}
     formatters_columns = {"kind": _label(KINDS), "status": _label(STATES),
                           "source": _label(SOURCES)}
     validators_columns = {"contact_phone": [wtf_check(check_phone)]}
