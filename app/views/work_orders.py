@@ -174,6 +174,14 @@ def technicians_with_load(center_id: int, kind: str = "repair"):
     return [(u, load.get(u.id, 0)) for u in sorted(users, key=lambda u: load.get(u.id, 0))]
 
 
+#: Transitions that undo work or end the order: the button asks first (js/ux.js data-confirm).
+CONFIRM_ACTIONS = {
+    "return": _l("确认退单?工单将退回客服重新派工"),
+    "suspend": _l("确认挂起该工单?"),
+    "close": _l("确认关闭该工单?关闭后不能再处理"),
+}
+
+
 def detail_context(order: WorkOrder) -> dict:
     actions = [t for t in TRANSITIONS.values() if order.status in t.sources
                and role_names(g.user) & (t.roles | {"admin"})]
@@ -182,6 +190,7 @@ def detail_context(order: WorkOrder) -> dict:
         "actions": actions,
         "technicians": technicians_with_load(order.center_id, order.kind) if any(
             a.name in ("dispatch", "transfer") for a in actions) else [],
+        "confirm_actions": CONFIRM_ACTIONS,
         "labels": {"kind": KINDS, "status": STATES, "source": SOURCES,
                    "scope": REPAIR_SCOPES, "clock": CLOCK_LABELS, "satisfaction": SATISFACTION,
                    "method": CALLBACK_METHODS, "department": DEPARTMENTS},
