@@ -162,7 +162,9 @@ def test_hand_written_destructive_submits_confirm(app, logged_in):
     page = admin.get(f"/renovationpassview/show/{pass_id}").get_data(as_text=True)
     assert 'id="revoke-pass" data-confirm="确认注销该出入证?' in page
     assert 'addEventListener("click", function () { window.print(); })' not in page
-    today = logged_in(cf.new_user(app), cf.PASSWORD).get("/daycloseview/today/").get_data(as_text=True)
+    cashier = cf.new_user(app)
+    cf.pay(app, cashier, amount="10.00")  # the 日结 form shows once the day has a payment
+    today = logged_in(cashier, cf.PASSWORD).get("/daycloseview/today/").get_data(as_text=True)
     assert 'id="close-day" data-confirm="' in today
 
 
