@@ -21,7 +21,7 @@ def create_app(config_class=None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _configure_database(app)
 
-    from app import cli, headers, models  # noqa: F401 - models register their tables
+    from app import cli, formatting, headers, models  # noqa: F401 - models register their tables
     from app.extensions import csrf, db, migrate
     from app.security import CenterSecurityManager, password_complexity
     from app.services import audit, personnel, work_orders  # noqa: F401 - register approval rules, row filters
@@ -48,6 +48,7 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(health_bp)
     register_error_pages(app)
     headers.install(app)
+    formatting.install(app)
     cli.register(app)
     user_logged_in.connect(_make_session_permanent, app)
     return app

@@ -81,6 +81,16 @@ def render_plain_types(kind, obj, autogen_context):
     return False
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave expression indexes (Index(..., info={"expression": True})) to their migration:
+    PostgreSQL reflects the expression normalised, so autogenerate would see a change on every check."""
+    if type_ != "index":
+        return True
+    flagged = {ix.name for table in get_metadata().tables.values() for ix in table.indexes
+               if ix.info.get("expression")}
+    return name not in flagged
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -103,6 +113,7 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_plain_types)
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 

@@ -190,4 +190,5 @@ EXTRA_STRINGS = (
     _l("No row selected"),
     _l("Cancel"),
     _l("OK"),
+    _l("Statistics"),  # FAB's chart views' default title (translations/pending/ux-fab-zh.json)
 )

@@ -18,9 +18,12 @@ from sqlalchemy import Index, text
 from app.models.approvals import Approval
 from app.models.billing import Bill, Payment
 from app.models.estate import Household
+from app.models.sort_keys import APPROVAL_PENDING_FIRST, WORK_ORDER_URGENCY
 from app.models.work_orders import WorkOrder, WorkOrderEvent
 
 _ACTIVE = text("deleted_on IS NULL")
+#: Expression indexes are created by their migration and left out of `db check` (migrations/env.py).
+_EXPRESSION = {"expression": True}
 
 
 def _active(name, *cols):
@@ -38,6 +41,9 @@ PERF_INDEXES = [
     _active("ix_work_order_status_complete_due", WorkOrder.status, WorkOrder.complete_due),
     _active("ix_work_order_center_status_due", WorkOrder.center_id, WorkOrder.status, WorkOrder.complete_due),
     _active("ix_work_order_contact_phone", WorkOrder.contact_phone),
+    # 工单 list's default order (issue 7): urgency, then the completion deadline (app/models/sort_keys.py)
+    Index("ix_work_order_urgency", WORK_ORDER_URGENCY, WorkOrder.complete_due, WorkOrder.id,
+          sqlite_where=_ACTIVE, postgresql_where=_ACTIVE, info=_EXPRESSION),
     # 账单: base order period desc; filters centre/status; sort by amount
     _active("ix_bill_period_active", Bill.period, Bill.id),
     _active("ix_bill_center_period", Bill.center_id, Bill.period, Bill.id),
@@ -57,6 +63,8 @@ PERF_INDEXES = [
     Index("ix_approval_type_submitted", Approval.request_type, Approval.submitted_at),
     Index("ix_approval_center_submitted", Approval.center_id, Approval.submitted_at),
     Index("ix_approval_inbox", Approval.status, Approval.required_role, Approval.due_at),
+    # 审批记录's default order (issue 7): pending first, then by due date
+    Index("ix_approval_pending_due", APPROVAL_PENDING_FIRST, Approval.due_at, Approval.id, info=_EXPRESSION),
 ]
 
 _UNPAID = text("status = 'unpaid' AND deleted_on IS NULL")

@@ -12,6 +12,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.reports.chinese_amount import money
+
 FONT = "STSong-Light"
 
 
@@ -32,10 +34,10 @@ def write_notice(path: str, data: dict, labels: dict) -> None:
     for line in data["lines"]:
         bill = line["bill"]
         rows.append([bill.period, bill.charge_item.name if bill.charge_item else "", bill.due_date.isoformat(),
-                     f"{bill.amount:.2f}"])
-    rows += [[labels["principal"], "", "", f"{data['principal']:.2f}"],
-             [labels["late"], "", "", f"{data['late_fees']:.2f}"],
-             [labels["total"], "", "", f"{data['total']:.2f}"]]
+                     money(bill.amount)])
+    rows += [[labels["principal"], "", "", money(data["principal"])],
+             [labels["late"], "", "", money(data["late_fees"])],
+             [labels["total"], "", "", money(data["total"])]]
     table = Table(rows, colWidths=[35 * mm, 60 * mm, 40 * mm, 35 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 10),

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 import xlsxwriter
 
-from app.reports.xlsx import _write_cell
+from app.reports.xlsx import MONEY_FORMAT, _write_cell
 
 
 def write_sheets(path: str, sheets: Iterable[tuple[str, str, Sequence[str], Iterable[Sequence]]]) -> None:
@@ -21,7 +21,7 @@ def write_sheets(path: str, sheets: Iterable[tuple[str, str, Sequence[str], Iter
             "head": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
             "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
             "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
-            "money": wb.add_format({"num_format": "#,##0.00"}),
+            "money": wb.add_format({"num_format": MONEY_FORMAT}),
             "bool": ("是", "否"),
         }
         title = wb.add_format({"bold": True, "font_size": 14})

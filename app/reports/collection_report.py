@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 
 import xlsxwriter
 
-from app.reports.xlsx import neutralise
+from app.reports.xlsx import MONEY_FORMAT, neutralise
 
 
 def write_collection(path: str, heading: str, headers: Sequence[str], rows: Iterable, total_label: str) -> int:
@@ -17,7 +17,7 @@ def write_collection(path: str, heading: str, headers: Sequence[str], rows: Iter
         ws = wb.add_worksheet(heading[:31])
         title = wb.add_format({"bold": True, "font_size": 14})
         head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        plain = {"money": wb.add_format({"num_format": "#,##0.00"}), "pct": wb.add_format({"num_format": "0.0"}),
+        plain = {"money": wb.add_format({"num_format": MONEY_FORMAT}), "pct": wb.add_format({"num_format": "0.0"}),
                  "text": wb.add_format({})}
         bold = {k: wb.add_format({"bold": True, "num_format": f.num_format}) for k, f in plain.items()}
         ws.write_string(0, 0, heading, title)

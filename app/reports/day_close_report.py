@@ -1,7 +1,7 @@
 """Day-close journal workbook (日结汇总): one sheet of closes, one of the payment and
 reversal lines they count. Rows in → .xlsx out. No Flask imports.
 
-Money cells are numbers with two places (#,##0.00); text that looks like a
+Money cells are numbers shown as ¥1,234.50 (xlsx.MONEY_FORMAT); text that looks like a
 formula is neutralised (app.reports.xlsx.neutralise)."""
 
 from collections.abc import Iterable, Sequence
@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import xlsxwriter
 
-from app.reports.xlsx import neutralise
+from app.reports.xlsx import MONEY_FORMAT, neutralise
 
 
 def write_journal(path: str, titles: dict, close_headers: Sequence[str], close_rows: Iterable[Sequence],
@@ -21,7 +21,7 @@ def write_journal(path: str, titles: dict, close_headers: Sequence[str], close_r
         fmt = {
             "head": wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
             "title": wb.add_format({"bold": True, "font_size": 14}),
-            "money": wb.add_format({"num_format": "#,##0.00"}),
+            "money": wb.add_format({"num_format": MONEY_FORMAT}),
             "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
             "when": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
         }

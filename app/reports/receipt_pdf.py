@@ -12,6 +12,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.reports.chinese_amount import money
+
 FONT = "STSong-Light"
 _registered = False
 
@@ -42,7 +44,7 @@ def receipt_pdf(receipt, labels: dict) -> bytes:
     story.append(Spacer(1, 2 * mm))
     rows = [[labels["period"], labels["item"], labels["due_date"], labels["amount"]]]
     for line in receipt.lines:
-        rows.append([line.period, line.item, line.due_date.isoformat() if line.due_date else "", f"{line.amount:,.2f}"])
+        rows.append([line.period, line.item, line.due_date.isoformat() if line.due_date else "", money(line.amount)])
     rows.append([labels["total"], f"{labels['words']}：{receipt.total_words}", "", receipt.total_figures])
     t = _table(rows, font, grid=True, widths=[28 * mm, 82 * mm, 30 * mm, 40 * mm])
     t.setStyle(TableStyle([("SPAN", (1, len(rows) - 1), (2, len(rows) - 1)), ("ALIGN", (3, 0), (3, -1), "RIGHT"),

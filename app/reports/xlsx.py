@@ -11,6 +11,9 @@ from decimal import Decimal
 import xlsxwriter
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Money cells of the reports whose columns are known to be money: a number shown as ¥1,234.50 (issue 7).
+#: Generic list exports keep "#,##0.00": their Decimal columns include floor areas.
+MONEY_FORMAT = '"¥"#,##0.00'
 
 
 def neutralise(text: str) -> str:

@@ -16,6 +16,7 @@ from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, ROLES
 from app.services import approvals, chains
 from app.services.records import scoped_get
 from app.views.base import ScopedModelRestApi, ScopedModelView, interface
+from app.views.list_orders import approvals_by_due
 from app.workflows.chains import EVENT_LABELS, STATUS_LABELS
 
 REQUEST_TYPE_LABELS = {
@@ -82,7 +83,8 @@ class ApprovalView(ScopedModelView):
     list_columns = ["title", "request_type", "status", "required_role", "due_at", "submitted_at", "center"]
     search_columns = ["request_type", "status", "title", "submitted_at"]
     order_columns = ["submitted_at", "due_at", "status"]
-    base_order = ("submitted_at", "desc")
+    base_order = ("due", "asc")  # pending first, the one due soonest on top
+    compound_orders = {"due": approvals_by_due}
     formatters_columns = {
         "request_type": lambda v: _label(REQUEST_TYPE_LABELS, v),
         "status": lambda v: _label(STATUS_LABELS, v),

@@ -21,9 +21,11 @@ from sqlalchemy import or_
 from app import timeutil
 from app.errors import DomainError
 from app.extensions import db
+from app.formatting import SCREEN_ONLY
 from app.reports.xlsx import write_workbook
 from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, can_see_id_numbers
 from app.validators import mask_id_number
+from app.views.column_formats import type_formatters
 from app.views.guards import MissingRowGuard
 from app.views.interface import ScopedInterface, list_load_options
 
@@ -84,6 +86,10 @@ class ScopedModelView(MissingRowGuard, ServiceHooks, ModelView):
     export_columns: list[str] | None = None
     lookup_columns: list[str] = []
     lookup_order: str = "id"
+    #: Properties (not columns) that hold money: shown as ¥1,234.50 like Money columns.
+    money_columns: tuple[str, ...] = ()
+    #: Default orders of several columns, by name (app/views/list_orders.py): base_order may name one.
+    compound_orders: dict = {}
 
     #: Lists count at most this many rows ("10000+"), so a page of a 2.4M-row register
     #: does not scan every row just to print the total (perf, issue 8).
@@ -94,6 +100,10 @@ class ScopedModelView(MissingRowGuard, ServiceHooks, ModelView):
         if isinstance(self.datamodel, ScopedInterface):
             self.datamodel.count_cap = self.count_cap
             self.datamodel.shown_columns = tuple(self.list_columns or ())
+            self.datamodel.compound_orders = self.compound_orders
+        shown = [*(self.list_columns or ()), *(self.show_columns or ())]
+        self.formatters_columns = {**type_formatters(self.datamodel.obj, shown, self.money_columns),
+                                   **self.formatters_columns}
         self.extra_args = {**(self.extra_args or {}), "export_resource": self.class_permission_name}
 
     # -- export ------------------------------------------------------------
@@ -138,7 +148,7 @@ class ScopedModelView(MissingRowGuard, ServiceHooks, ModelView):
             if callable(value):
                 value = value()
             formatter = self.formatters_columns.get(col)
-            if formatter is not None:
+            if formatter is not None and formatter not in SCREEN_ONLY:  # Excel keeps numbers and dates
                 value = formatter(value)
             if isinstance(value, LazyString) and texts is not None:
                 value = _text_once(texts, value)

@@ -11,6 +11,7 @@ from app.services import estate
 from app.validators import check_id_number, check_phone, is_masked, mask_id_number
 from app.views.base import ScopedModelRestApi, ScopedModelView, interface, masked_unless_privileged
 from app.views.fields import SearchSelectField, api_check, wtf_check
+from app.views.list_orders import households_by_room, units_by_room
 
 LABELS = {
     "id": _l("编号"),
@@ -85,7 +86,8 @@ class UnitView(ScopedModelView):
     add_columns = edit_columns = ["building", "room_no", "area"]
     search_columns = ["center", "building", "room_no", "area"]
     order_columns = ["room_no", "area"]
-    base_order = ("room_no", "asc")
+    base_order = ("room", "asc")  # building, then room, in natural order
+    compound_orders = {"room": units_by_room}
     lookup_columns = ["room_no"]
     lookup_order = "room_no"
 
@@ -102,6 +104,8 @@ class HouseholdView(ScopedModelView):
     add_columns = edit_columns = ["unit", "name", "kind", "phone", "id_number", "note"]
     search_columns = ["name", "phone", "kind", "center"]
     order_columns = ["name", "phone", "kind"]
+    base_order = ("room", "asc")  # as the archive is filed: building, room, name
+    compound_orders = {"room": households_by_room}
     lookup_columns = ["name", "phone"]
     formatters_columns = {"kind": _kind_label, "id_number": masked_unless_privileged}
     validators_columns = {

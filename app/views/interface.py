@@ -67,6 +67,15 @@ class ScopedInterface(SQLAInterface):
     count_cap: int | None = None
     #: The list's columns (set by ScopedModelView): lazy relations among them are joined.
     shown_columns: tuple[str, ...] = ()
+    #: Named orders of several columns (set by ScopedModelView; app/views/list_orders.py).
+    compound_orders: dict = {}
+
+    def apply_order_by(self, query, order_column, order_direction, *args, **kwargs):
+        """FAB's one-column order, or a named order of several columns."""
+        order = self.compound_orders.get(order_column)
+        if order is None:
+            return super().apply_order_by(query, order_column, order_direction, *args, **kwargs)
+        return order(query, order_direction != "desc")
 
     def _apply_inner_all(self, query, filters=None, *args, **kwargs):
         return super()._apply_inner_all(query.filter(*visible(self.obj)), filters, *args, **kwargs)

@@ -102,7 +102,7 @@ class ParkingSpaceView(ScopedModelView):
     def reserve(self, item):
         return self._set_status(item, "reserved")
 
-    @action("release", _l("恢复空闲"), multiple=False, single=True)
+    @action("release", _l("恢复空闲"), confirmation=_l("确认将该车位恢复为空闲?"), multiple=False, single=True)
     def release(self, item):
         return self._set_status(item, "available")
 

@@ -30,6 +30,7 @@ from app.services.work_order_kpis import kpis_by_center, month_bounds
 from app.validators import check_phone
 from app.views.base import ScopedModelRestApi, ScopedModelView, interface
 from app.views.fields import SearchSelectField, api_check, wtf_check
+from app.views.list_orders import work_orders_by_urgency
 from app.workflows.work_orders import (
     CALLBACK_METHODS,
     KINDS,
@@ -99,7 +100,8 @@ class WorkOrderView(ScopedModelView):
                     "materials"]
     search_columns = ["order_no", "kind", "severity", "status", "source", "contact_phone", "received_at"]
     order_columns = ["order_no", "received_at", "complete_due", "status"]
-    base_order = ("received_at", "desc")
+    base_order = ("urgency", "asc")  # open 急修/重大 first, then the soonest deadline
+    compound_orders = {"urgency": work_orders_by_urgency}
     formatters_columns = {"kind": _label(KINDS), "status": _label(STATES),
                           "source": _label(SOURCES)}
     validators_columns = {"contact_phone": [wtf_check(check_phone)]}
@@ -172,6 +174,14 @@ def technicians_with_load(center_id: int, kind: str = "repair"):
     return [(u, load.get(u.id, 0)) for u in sorted(users, key=lambda u: load.get(u.id, 0))]
 
 
+#: Transitions that undo work or end the order: the button asks first (js/ux.js data-confirm).
+CONFIRM_ACTIONS = {
+    "return": _l("确认退单?工单将退回客服重新派工"),
+    "suspend": _l("确认挂起该工单?"),
+    "close": _l("确认关闭该工单?关闭后不能再处理"),
+}
+
+
 def detail_context(order: WorkOrder) -> dict:
     actions = [t for t in TRANSITIONS.values() if order.status in t.sources
                and role_names(g.user) & (t.roles | {"admin"})]
@@ -180,6 +190,7 @@ def detail_context(order: WorkOrder) -> dict:
         "actions": actions,
         "technicians": technicians_with_load(order.center_id, order.kind) if any(
             a.name in ("dispatch", "transfer") for a in actions) else [],
+        "confirm_actions": CONFIRM_ACTIONS,
         "labels": {"kind": KINDS, "status": STATES, "source": SOURCES,
                    "scope": REPAIR_SCOPES, "clock": CLOCK_LABELS, "satisfaction": SATISFACTION,
                    "method": CALLBACK_METHODS, "department": DEPARTMENTS},

@@ -65,7 +65,7 @@ def test_cashier_records_a_reminder_and_prints_the_notice(new_page):
     # The household may owe demo bills too: the total is the sum of the lines listed.
     amounts = [Decimal(t) for t in page.locator(".notice-lines tbody tr td:nth-child(5)").all_inner_texts()]
     assert Decimal("321.50") in amounts
-    expect(page.locator(".notice-total")).to_have_text(f"{sum(amounts):.2f}")
+    expect(page.locator(".notice-total")).to_have_text(f"¥{sum(amounts):,.2f}")
     with page.expect_download() as info:
         page.locator("a", has_text="下载PDF").click()
     path = info.value.path()

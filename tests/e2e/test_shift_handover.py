@@ -81,6 +81,7 @@ def test_front_desk_handover_signed_by_the_incoming_desk(new_page, artifacts_dir
     incoming = new_page()
     sign_in(incoming, "frontdesk3")
     incoming.goto(show_url)
+    incoming.once("dialog", lambda d: d.accept())  # signing locks the record: confirm step (js/ux.js)
     incoming.locator("#sign-handover").click()
     incoming.wait_for_load_state()
     expect(incoming.locator(".alert-success")).to_contain_text("已签收")

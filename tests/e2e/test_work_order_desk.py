@@ -71,6 +71,7 @@ def act(page: Page, action: str, label: str) -> None:
     form = page.locator(f"form#action-{action}")
     button = form.locator("button[type=submit]")
     expect(button).to_contain_text(label)  # 完成 reads 处理完成 on the button
+    page.once("dialog", lambda d: d.accept())  # 退单 / 挂起 / 关闭 ask first (js/ux.js data-confirm)
     button.click()
     page.wait_for_load_state()
     expect(page.locator(".alert-success")).to_contain_text("已处理")

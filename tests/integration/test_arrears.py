@@ -246,7 +246,7 @@ def test_notice_lists_bills_late_fees_and_totals(app, logged_in):
     page = c.get(f"/arrears/notice/{hh}?date={AS_OF}").get_data(as_text=True)
     assert "催缴通知书" in page and name in page and center_name in page and phone in page
     assert "css/print.css" in page and "2045-07-20" in page
-    assert ">1000.00<" in page and ">30.00<" in page and "1030.00" in page and "滞纳金" in page
+    assert ">¥1,000.00<" in page and ">¥30.00<" in page and "¥1,030.00" in page and "滞纳金" in page
     pdf = c.get(f"/arrears/notice/{hh}/pdf?date={AS_OF}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 

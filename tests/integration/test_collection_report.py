@@ -99,15 +99,15 @@ def test_collection_rates_on_the_hand_checked_centre(app, logged_in, fee_centre)
     page = logged_in("finance1").get("/feereport/collection/", query_string={
         "start": "2031-05", "end": "2031-05", "center": fee_centre}).get_data(as_text=True)
     assert _table(page, fee_centre) == {
-        ("2031-05", ""): ["700.00", "316.50", "383.50", "45.2", "5", "2"],
-        ("2031-05", "A栋"): ["300.00", "200.00", "100.00", "66.7", "3", "2"],
-        ("2031-05", "B栋"): ["200.00", "50.00", "150.00", "25.0", "1", "0"],
-        ("2031-05", "C栋"): ["200.00", "66.50", "133.50", "33.3", "1", "0"],
+        ("2031-05", ""): ["¥700.00", "¥316.50", "¥383.50", "45.2", "5", "2"],
+        ("2031-05", "A栋"): ["¥300.00", "¥200.00", "¥100.00", "66.7", "3", "2"],
+        ("2031-05", "B栋"): ["¥200.00", "¥50.00", "¥150.00", "25.0", "1", "0"],
+        ("2031-05", "C栋"): ["¥200.00", "¥66.50", "¥133.50", "33.3", "1", "0"],
     }
     both = logged_in("gm1").get("/feereport/collection/", query_string={
         "start": "2031-05", "end": "2031-06"}).get_data(as_text=True)
     got = _table(both, fee_centre)
-    assert got[("2031-06", "")] == ["100.00", "100.00", "0.00", "100.0", "1", "1"] and len(got) == 6
+    assert got[("2031-06", "")] == ["¥100.00", "¥100.00", "¥0.00", "100.0", "1", "1"] and len(got) == 6
 
 
 def test_collection_export_has_the_pages_numbers(app, logged_in, fee_centre):
@@ -161,7 +161,7 @@ def test_demo_month_matches_the_bill_register(app, logged_in):
     page = logged_in("cashier1").get("/feereport/collection/", query_string={
         "start": month, "end": month}).get_data(as_text=True)
     subtotal = _table(page, sc01)[(month, "")]
-    assert subtotal[:2] == [f"{billed:,.2f}", f"{collected:,.2f}"] and billed > 0
+    assert subtotal[:2] == [f"¥{billed:,.2f}", f"¥{collected:,.2f}"] and billed > 0
     assert subtotal[3] == str(rate(collected, billed))
 
 

@@ -366,7 +366,7 @@ def test_journal_page_and_excel_equal_the_payments(app, client, logged_in, monke
     assert _api(client, "finance1").post(f"/api/v1/dayclose/{c_a2['id']}/confirm").status_code == 200
     query = "start=2032-05-10&end=2032-05-11"
     page = logged_in("finance1").get(f"/dayclosereport/?{query}").get_data(as_text=True)
-    assert "91.20" in page and "-91.20" in page and "300.00" in page and "12.34" in page
+    assert "¥91.20" in page and "-¥91.20" in page and "¥300.00" in page and "¥12.34" in page
     closes, lines = _xlsx(logged_in("finance1").get(f"/dayclosereport/export?{query}"))
     assert len(closes) == 4 and len(lines) == 4 + 1 + 1                      # 4 payments, 1 on day 2, 1 reversal
     by = {(row[0].date(), row[2]): row for row in closes}

@@ -115,7 +115,7 @@ def test_web_action_on_the_payment_opens_the_form_and_submits(app, logged_in, ca
     r = web.post(f"/paymentview/action/request_reversal/{pid}", data={})
     assert r.status_code == 302 and f"/paymentreversalview/new/{pid}" in r.headers["Location"]
     form = web.get(f"/paymentreversalview/new/{pid}").get_data(as_text=True)
-    assert "-66.00" in form
+    assert "-¥66.00" in form
     done = web.post(f"/paymentreversalview/new/{pid}", data={"reason": "金额录错"})
     assert done.status_code == 302 and "/paymentreversalview/show/" in done.headers["Location"]
     show = web.get(done.headers["Location"]).get_data(as_text=True)

@@ -37,8 +37,6 @@
         refresh();
       });
     }
-    var print = document.getElementById("print-receipt");
-    if (print) { print.addEventListener("click", function () { window.print(); }); }
     // The household box is a select2 (search_select.js), which signals through jQuery.
     if (window.jQuery) {
       window.jQuery("select.cashier-household").on("change", function () {
