@@ -15,7 +15,6 @@ sorted and counted with the orders in time. tests/integration/test_desk_paging.p
 checks that the two agree.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, not_, or_, select
@@ -23,6 +22,7 @@ from sqlalchemy import and_, case, func, not_, or_, select
 from app.extensions import db
 from app.models.work_orders import WorkOrder
 from app.services import records
+from app.services.paging import Page, clamp
 from app.services.work_orders import due_within
 from app.workflows.work_orders import ANSWERABLE_KINDS, OPEN_STATES
 
@@ -63,23 +63,6 @@ def overdue_clause(now: datetime):
     )
 
 
-@dataclass
-class DeskPage:
-    orders: list  # WorkOrder rows of this page, in desk order
-    counts: dict  # "all" / "overdue" / "due_soon" → number of orders
-    total: int  # orders under the chosen filter
-    page: int  # 0-based
-    pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 0
-
-    @property
-    def has_next(self) -> bool:
-        return self.page + 1 < self.pages
-
-
 def _filter_criteria(only: str | None, now: datetime) -> list:
     if only == "overdue":
         return [overdue_clause(now)]
@@ -101,7 +84,7 @@ def counts(now: datetime, *criteria) -> dict[str, int]:
 
 
 def desk_page(now: datetime, *criteria, only: str | None = None, page: int = 0,
-              size: int = DESK_PAGE_SIZE) -> DeskPage:
+              size: int = DESK_PAGE_SIZE) -> Page:
     """One page of the desk: overdue first, then by completion deadline (none last), then id.
 
     The page's ids come first (status index, no joins), then those rows with their joined
@@ -110,8 +93,7 @@ def desk_page(now: datetime, *criteria, only: str | None = None, page: int = 0,
     join over every order (9 s), hence a list of ids."""
     tally = counts(now, *criteria)
     total = tally["all"] if only not in FILTERS else tally[only]
-    pages = max(1, -(-total // size))
-    page = min(max(page, 0), pages - 1)
+    page = clamp(page, total, size)
     late_first = case((overdue_clause(now), 0), else_=1)
     ids = db.session.scalars(
         records.scoped_select(WorkOrder).with_only_columns(WorkOrder.id)
@@ -120,7 +102,7 @@ def desk_page(now: datetime, *criteria, only: str | None = None, page: int = 0,
         .limit(size).offset(page * size)).all()
     rows = db.session.scalars(select(WorkOrder).where(WorkOrder.id.in_(ids))).unique().all() if ids else []
     by_id = {o.id: o for o in rows}
-    return DeskPage([by_id[i] for i in ids if i in by_id], tally, total, page, pages)
+    return Page([by_id[i] for i in ids if i in by_id], total, page, size, counts=tally)
 
 
 def technician_load(center_ids) -> list[tuple[str, int]]:

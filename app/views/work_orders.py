@@ -26,6 +26,7 @@ from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, center_scope,
 from app.services import records, uploads
 from app.services import work_order_desk as desk_queries
 from app.services import work_orders as service
+from app.services.paging import page_arg
 from app.services.sla_scan import weekly_sample
 from app.services.work_order_kpis import month_bounds, monthly_kpis
 from app.validators import check_phone
@@ -196,17 +197,11 @@ class WorkOrderDeskView(BaseView):
     method_permission_name = {"desk": "read", "mine": "read"}
     base_permissions = RESOURCE_PERMISSIONS
 
-    @staticmethod
-    def _page_arg() -> int:
-        try:
-            return max(int(request.args.get("page", 0)), 0)
-        except ValueError:
-            return 0
-
     def _render(self, title, criteria, only, load):
         now = timeutil.now()
-        page = desk_queries.desk_page(now, *criteria, only=only if only != "mine" else None, page=self._page_arg())
-        overdue = {o.id for o in page.orders if any(c["met"] is False for c in service.clock_status(o, now))}
+        only_filter = only if only != "mine" else None
+        page = desk_queries.desk_page(now, *criteria, only=only_filter, page=page_arg(request.args))
+        overdue = {o.id for o in page.rows if any(c["met"] is False for c in service.clock_status(o, now))}
         return self.render_template("work_orders/desk.html", title=title, desk=page, overdue=overdue,
                                     now=now, only=only, load=load, labels=detail_context_labels())
 

@@ -40,7 +40,7 @@ def test_sql_overdue_agrees_with_the_deadline_table_at_several_moments(ctx):
 def test_pages_hold_every_desk_order_once_overdue_first(ctx):
     now = timeutil.now()   # outside a request: the system's scope, every centre
     first = desk.desk_page(now, size=7)
-    seen = [o for n in range(first.pages) for o in desk.desk_page(now, page=n, size=7).orders]
+    seen = [o for n in range(first.pages) for o in desk.desk_page(now, page=n, size=7).rows]
     open_ids = set(db.session.scalars(select(WorkOrder.id).where(
         WorkOrder.status.in_(desk.DESK_STATES), WorkOrder.deleted_on.is_(None))))
     assert first.total == first.counts["all"] == len(open_ids) > 14 and first.pages == -(-len(open_ids) // 7)
