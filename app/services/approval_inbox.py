@@ -28,7 +28,8 @@ def inbox_counts(actor, now) -> dict[str, int]:
     return {"all": int(total), "overdue": int(overdue)}
 
 
-def inbox_page(actor, page: int = 0, size: int = INBOX_PAGE_SIZE) -> Page:
+def inbox_page(actor, page: int = 0, size: int | None = None) -> Page:
+    size = size or INBOX_PAGE_SIZE
     now = timeutil.now()
     counts = inbox_counts(actor, now)
     page = clamp(page, counts["all"], size)

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models.estate import Household, ServiceCenter, Unit
 from app.models.work_orders import WorkOrder
 from app.reports.work_order_report import write_report
-from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, center_scope, role_names
+from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, role_names
 from app.services import records, uploads
 from app.services import work_order_desk as desk_queries
 from app.services import work_orders as service
@@ -197,11 +197,12 @@ class WorkOrderDeskView(BaseView):
     method_permission_name = {"desk": "read", "mine": "read"}
     base_permissions = RESOURCE_PERMISSIONS
 
-    def _render(self, title, criteria, only, load):
+    def _render(self, title, criteria, only):
         now = timeutil.now()
         only_filter = only if only != "mine" else None
         page = desk_queries.desk_page(now, *criteria, only=only_filter, page=page_arg(request.args))
         overdue = {o.id for o in page.rows if any(c["met"] is False for c in service.clock_status(o, now))}
+        load = page.counts["load"] if only != "mine" else []
         return self.render_template("work_orders/desk.html", title=title, desk=page, overdue=overdue,
                                     now=now, only=only, load=load, labels=detail_context_labels())
 
@@ -210,13 +211,12 @@ class WorkOrderDeskView(BaseView):
     def desk(self):
         """All open orders of the user's centres, 50 a page, overdue first (filters: overdue, due soon)."""
         only = request.args.get("filter")
-        load = desk_queries.technician_load(center_scope())
-        return self._render(_("工单台"), [], only if only in desk_queries.FILTERS else None, load)
+        return self._render(_("工单台"), [], only if only in desk_queries.FILTERS else None)
 
     @expose("/mine")
     @has_access
     def mine(self):
-        return self._render(_("我的工单"), [WorkOrder.assignee_id == g.user.id], "mine", [])
+        return self._render(_("我的工单"), [WorkOrder.assignee_id == g.user.id], "mine")
 
 
 def detail_context_labels():
