@@ -83,7 +83,8 @@ def pending_approvals(center_code: str, role: str, n_late: int, n_in_time: int, 
         a = Approval(request_type="perf_paging", request_id=first + n, chain_key="perf_paging",
                      title=f"分页审批测试 {first + n}", status="pending", current_step=1, required_role=role,
                      due_at=due, submitted_by_id=by, submitted_at=now - timedelta(days=1), center_id=center_id)
-        a.steps.append(ApprovalStep(position=1, role=role, scope="center", label="分页测试审批", due_hours=24, due_at=due))
+        a.steps.append(ApprovalStep(position=1, role=role, scope="center", label="分页测试审批", due_hours=24,
+                                    due_at=due))
         db.session.add(a)
         db.session.flush()
         ids.append(a.id)
