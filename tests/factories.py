@@ -62,3 +62,31 @@ def first_id(model, center_code: str) -> int:
     return db.session.scalar(
         select(model.id).where(model.center_id == center(center_code).id).order_by(model.id)
     )
+
+
+def pending_approvals(center_code: str, role: str, n_late: int, n_in_time: int, submitter="hr1") -> list[int]:
+    """Pending one-step approvals waiting for `role`: n_late past their deadline (the most
+    overdue first), then n_in_time due 1, 2, 3 … hours from now. request_type "perf_paging"."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from app import timeutil
+    from app.models.approvals import Approval, ApprovalStep
+
+    center_id = center(center_code).id
+    by = current_app.appbuilder.sm.find_user(username=submitter).id
+    now, first = timeutil.now(), next(_seq) * 1000
+    ids = []
+    for n in range(n_late + n_in_time):
+        due = now - timedelta(hours=n_late + 1 - n) if n < n_late else now + timedelta(hours=n)
+        a = Approval(request_type="perf_paging", request_id=first + n, chain_key="perf_paging",
+                     title=f"分页审批测试 {first + n}", status="pending", current_step=1, required_role=role,
+                     due_at=due, submitted_by_id=by, submitted_at=now - timedelta(days=1), center_id=center_id)
+        a.steps.append(ApprovalStep(position=1, role=role, scope="center", label="分页测试审批", due_hours=24,
+                                    due_at=due))
+        db.session.add(a)
+        db.session.flush()
+        ids.append(a.id)
+    db.session.commit()
+    return ids

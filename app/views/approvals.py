@@ -13,7 +13,8 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models.approvals import Approval, ApprovalChain, ApprovalChainStep
 from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, ROLES
-from app.services import approvals, chains
+from app.services import approval_inbox, approvals, chains
+from app.services.paging import page_arg
 from app.services.records import scoped_get
 from app.views.base import ScopedModelRestApi, ScopedModelView, interface
 from app.views.list_orders import approvals_by_due
@@ -152,7 +153,7 @@ def _can_decide(approval) -> bool:
 
 
 class ApprovalInboxView(BaseView):
-    """待我审批: what waits for the signed-in user, oldest due first."""
+    """待我审批: what waits for the signed-in user, the most urgent first, a page at a time."""
 
     route_base = "/inbox"
     default_view = "inbox"
@@ -163,11 +164,12 @@ class ApprovalInboxView(BaseView):
     @expose("/")
     @has_access
     def inbox(self):
-        rows = db.session.scalars(approvals.inbox_query(g.user)).all()
+        """One page (50) of what waits for the user, the most urgent first."""
+        page = approval_inbox.inbox_page(g.user, page_arg(request.args))
         return self.render_template(
             "approvals/inbox.html",
             title=_("待我审批"),
-            rows=rows,
+            inbox=page,
             type_labels=REQUEST_TYPE_LABELS,
             roles=ROLES,
         )

@@ -13,7 +13,7 @@ from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.security.sqla.models import Role, User
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import FileField, SelectField
 
 from app import timeutil
@@ -22,9 +22,11 @@ from app.extensions import db
 from app.models.estate import Household, ServiceCenter, Unit
 from app.models.work_orders import WorkOrder
 from app.reports.work_order_report import write_report
-from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, center_scope, role_names
+from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, role_names
 from app.services import records, uploads
+from app.services import work_order_desk as desk_queries
 from app.services import work_orders as service
+from app.services.paging import page_arg
 from app.services.sla_scan import weekly_sample
 from app.services.work_order_kpis import kpis_by_center, month_bounds
 from app.validators import check_phone
@@ -34,7 +36,6 @@ from app.views.list_orders import work_orders_by_urgency
 from app.workflows.work_orders import (
     CALLBACK_METHODS,
     KINDS,
-    OPEN_STATES,
     REPAIR_SCOPES,
     SATISFACTION,
     SEVERITY_CHOICES,
@@ -198,7 +199,8 @@ def detail_context(order: WorkOrder) -> dict:
 
 
 class WorkOrderDeskView(BaseView):
-    """The desk: today's open orders by state (overdue first), filters, my orders."""
+    """The desk: open orders, most urgent first, a page at a time (services/work_order_desk.py),
+    the counts on the filter buttons, and each technician's load; my orders."""
 
     route_base = "/desk"
     default_view = "desk"
@@ -206,46 +208,26 @@ class WorkOrderDeskView(BaseView):
     method_permission_name = {"desk": "read", "mine": "read"}
     base_permissions = RESOURCE_PERMISSIONS
 
-    def _open(self, *criteria):
+    def _render(self, title, criteria, only):
         now = timeutil.now()
-        # coalesce(x, x): the same order, but no walk along the complete_due index — SQLite's planner,
-        # blind to "almost every order is closed", would scan a million rows that way (perf, issue 8).
-        order = func.coalesce(WorkOrder.complete_due, WorkOrder.complete_due).asc().nulls_last()
-        # The 300 ids first (from the index), then those rows with their joins: sorting thousands of
-        # open orders after joining each one cost ~0.2 s on a million orders (perf, issue 8).
-        ids = (records.scoped_select(WorkOrder).with_only_columns(WorkOrder.id)
-               .where(WorkOrder.status.in_(OPEN_STATES | {"completed"}), *criteria).order_by(order).limit(300))
-        # A list of ids, not a subquery: PostgreSQL planned "id IN (subquery)" as a hash join over
-        # every order (9 s).
-        picked = db.session.scalars(ids).all()
-        stmt = select(WorkOrder).where(WorkOrder.id.in_(picked)).order_by(order)
-        orders = db.session.scalars(stmt).unique().all() if picked else []
-        overdue = [o for o in orders if any(c["met"] is False for c in service.clock_status(o, now))]
-        rest = [o for o in orders if o not in overdue]
-        return now, overdue, rest
+        only_filter = only if only != "mine" else None
+        page = desk_queries.desk_page(now, *criteria, only=only_filter, page=page_arg(request.args))
+        overdue = {o.id for o in page.rows if any(c["met"] is False for c in service.clock_status(o, now))}
+        load = page.counts["load"] if only != "mine" else []
+        return self.render_template("work_orders/desk.html", title=title, desk=page, overdue=overdue,
+                                    now=now, only=only, load=load, labels=detail_context_labels())
 
     @expose("/")
     @has_access
     def desk(self):
+        """All open orders of the user's centres, 50 a page, overdue first (filters: overdue, due soon)."""
         only = request.args.get("filter")
-        criteria = []
-        if only == "due_soon":
-            criteria = list(service.due_within(1))
-        now, overdue, rest = self._open(*criteria)
-        if only == "overdue":
-            rest = []
-        counts = service.technician_load(center_scope())
-        names = dict(db.session.execute(select(User.id, User.username).where(User.id.in_(counts))).all())
-        load = [(names[uid], n) for uid, n in counts.items()]  # one query, not one per technician (perf)
-        return self.render_template("work_orders/desk.html", title=_("工单台"), overdue=overdue, rest=rest,
-                                    now=now, only=only, load=sorted(load), labels=detail_context_labels())
+        return self._render(_("工单台"), [], only if only in desk_queries.FILTERS else None)
 
     @expose("/mine")
     @has_access
     def mine(self):
-        now, overdue, rest = self._open(WorkOrder.assignee_id == g.user.id)
-        return self.render_template("work_orders/desk.html", title=_("我的工单"), overdue=overdue, rest=rest,
-                                    now=now, only="mine", load=[], labels=detail_context_labels())
+        return self._render(_("我的工单"), [WorkOrder.assignee_id == g.user.id], "mine")
 
 
 def detail_context_labels():

@@ -8,11 +8,15 @@ households, employees, work orders with assignees, bills with payments,
 approvals) into the session database and removes it again afterwards.
 """
 
+from contextlib import contextmanager
+
 import pytest
 from sqlalchemy import event, text
 
 from app.extensions import db
+from app.services import approval_inbox, work_order_desk
 from seeds.large import Sizes, load_large
+from tests import factories
 
 MAX_QUERIES = 10
 TINY = Sizes(centers=2, households=120, employees=80, work_orders=400, months=1, parking_spaces=10, approvals=80)
@@ -28,11 +32,17 @@ LISTS = [
     ("employees", "admin1", "/employeeview/list/?psize_EmployeeView={n}"),
     ("approvals", "admin1", "/approvalview/list/?psize_ApprovalView={n}"),
 ]
-#: pages without a page size: the related tables grow between the two measurements
+#: the desk and the inbox: their page size is a module constant (_sized sets it)
 FIXED = [
     ("approval inbox", "center_manager1", "/inbox/"),
+    ("approval inbox page 2", "center_manager1", "/inbox/?page=1"),
+    ("approval inbox SC01 supervisor", "supervisor1", "/inbox/"),
     ("work-order desk", "admin1", "/desk/"),
+    ("work-order desk page 2", "admin1", "/desk/?page=1"),
+    ("work-order desk overdue", "admin1", "/desk/?filter=overdue"),
     ("work-order desk SC01", "frontdesk1", "/desk/"),
+    ("work-order desk due soon SC01", "frontdesk1", "/desk/?filter=due_soon"),
+    ("my work orders", "technician1", "/desk/mine"),
 ]
 _TABLES = ("payment_bill", "bill", "payment", "approval_event", "approval_step", "leave_request", "approval",
            "work_order", "employee", "household", "unit", "building", "parking_space", "charge_item",
@@ -60,6 +70,20 @@ def _queries(client, counter, url) -> int:
     return counter.n
 
 
+@contextmanager
+def _sized(n: int):
+    """The desk and the inbox with n rows a page (50 in the app)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(work_order_desk, "DESK_PAGE_SIZE", n)
+        mp.setattr(approval_inbox, "INBOX_PAGE_SIZE", n)
+        yield
+
+
+def _measure(client, counter, n: int) -> dict[str, int]:
+    with _sized(n):
+        return {name: _queries(client(u), counter, url.format(n=n)) for name, u, url in LISTS + FIXED}
+
+
 @pytest.fixture(scope="module")
 def counts(app):
     """Queries per page before the load (page size 10) and after it (page sizes 10 and 50)."""
@@ -75,12 +99,13 @@ def counts(app):
 
     with app.app_context():
         counter = Counter(db.engine)
-        before = {name: _queries(client(u), counter, url.format(n=10)) for name, u, url in LISTS + FIXED}
+        before = _measure(client, counter, 10)
         marks = _marks()
         load_large(TINY)
         _spread_cashiers(marks["payment"])
-        after = {name: (_queries(client(u), counter, url.format(n=10)), _queries(client(u), counter, url.format(n=50)))
-                 for name, u, url in LISTS + FIXED}
+        factories.pending_approvals("SC01", "supervisor", 5, 60)  # the bulk load leaves 2 % pending
+        ten, fifty = _measure(client, counter, 10), _measure(client, counter, 50)
+        after = {name: (ten[name], fifty[name]) for name in ten}
         counter.close()
         yield before, after
         _remove(marks)
@@ -117,7 +142,7 @@ def _remove(marks: dict) -> None:
             conn.execute(text("UPDATE receipt_sequence SET last_no = :n WHERE id = :i"), {"n": last, "i": rid})
 
 
-@pytest.mark.parametrize("name", [n for n, _u, _url in LISTS])
+@pytest.mark.parametrize("name", [n for n, _u, _url in LISTS + FIXED])
 def test_list_page_queries_do_not_grow_with_page_size_or_related_rows(counts, name):
     """DESIGN/issue 8: 50 rows with 50 different households, units, assignees … cost the same queries as 10."""
     before, after = counts
@@ -126,8 +151,20 @@ def test_list_page_queries_do_not_grow_with_page_size_or_related_rows(counts, na
     assert before[name] == ten, (name, before[name], ten)
 
 
-@pytest.mark.parametrize("name", [n for n, _u, _url in FIXED])
-def test_desk_and_inbox_queries_do_not_grow_with_related_rows(counts, name):
-    """The desk lists up to 300 open orders and the inbox every pending step: constant queries."""
-    before, after = counts
-    assert after[name][0] == before[name] <= MAX_QUERIES, (name, before[name], after[name])
+def test_the_desk_shows_more_rows_at_the_larger_page_size(counts, app):
+    """The constant counts above compare pages of really different lengths (10 rows vs more)."""
+    from tests.conftest import login
+
+    def rows(user, url, marker, n):
+        client = app.test_client()
+        login(client, user)
+        with _sized(n):
+            r = client.get(url)
+        assert r.status_code == 200, (user, url, r.status_code)
+        return r.get_data(as_text=True).count(marker)
+
+    desk = [rows("admin1", "/desk/", "/workorderview/show/", n) for n in (10, 50)]
+    assert desk[0] == 10 < desk[1], desk
+    # The inbox's page size is covered by test_inbox_paging: in this module the inbox pages came out
+    # empty after the bulk load even with the 65 pending supervisor steps added above (not yet
+    # explained, see the perf report), so its constant counts here are not yet over full pages.
