@@ -24,6 +24,7 @@ from app.extensions import db
 from app.reports.xlsx import write_workbook
 from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, can_see_id_numbers
 from app.validators import mask_id_number
+from app.views.fields import typed_row_ids
 from app.views.guards import MissingRowGuard
 from app.views.interface import ScopedInterface, list_load_options
 
@@ -176,7 +177,13 @@ class ScopedModelRestApi(ServiceHooks, ModelRestApi):
     max_page_size = 100
     mask_columns: tuple[str, ...] = ()
 
+    def _init_model_schemas(self) -> None:
+        super()._init_model_schemas()
+        for schema in (self.add_model_schema, self.edit_model_schema):
+            typed_row_ids(schema, self.datamodel.obj)
+
     def _refusal(self, error: DomainError):
+        db.session.rollback()
         return self.response(error.status, message=str(error))
 
     def _body(self) -> dict:
