@@ -24,7 +24,7 @@ from tests.conftest import Api, login
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TRIED: dict[str, int] = {}
 LEAKS = ("Traceback", "sqlalchemy", "psycopg2", "sqlite3", "builtins.", "Database exception")
-SETTINGS = settings(max_examples=18, derandomize=True, database=None, deadline=None,
+SETTINGS = settings(max_examples=15, derandomize=True, database=None, deadline=None,
                     suppress_health_check=list(HealthCheck))
 
 
@@ -45,9 +45,9 @@ def _api_plan(app, view, method):
     with app.app_context():
         row = hostile.first_row(view.datamodel)
         schema = view.add_model_schema if method == "post" else view.edit_model_schema
-        if row is None or schema is None:
+        if schema is None or (row is None and method == "put"):
             return None
-        body = hostile.base_body(view, row, schema)
+        body = hostile.base_body(view, row, schema) if row is not None else {}
         fields = {n: hostile.api_payloads(view, n, f) for n, f in schema.fields.items() if not f.dump_only}
         url = f"/api/v1/{view.resource_name}/" + ("" if method == "post" else str(row.id))
         model = view.datamodel.obj
@@ -83,8 +83,9 @@ def _check_answer(app, model, before, response, where):
 
 
 def test_generated_targets_cover_every_resource_and_form(app):
-    resources = {name for name, _ in _api_targets(app)}
-    assert len(resources) == len(hostile.api_views(app)) > 30
+    writable = {v.resource_name for v in hostile.api_views(app)
+                if v.include_route_methods is None or {"post", "put"} & set(v.include_route_methods)}
+    assert {name for name, _ in _api_targets(app)} == writable and len(writable) > 30
     assert len(_form_targets(app)) > 40
 
 
