@@ -20,7 +20,6 @@ import pytest
 from flask_appbuilder.models.sqla import Model
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import func, select
-from sqlalchemy.orm import RelationshipProperty
 
 from app.extensions import db
 from app.models.audit import AuditLog
@@ -127,28 +126,6 @@ def _changed_body(app, view, schema, pk, suffix=SUFFIX) -> list[dict]:
     return out or [body]
 
 
-def _form_data(app, view, route, pk, suffix=SUFFIX) -> list[dict]:
-    with app.app_context(), app.test_request_context():
-        form = (view.add_form if route == "add" else view.edit_form)()
-        row = db.session.get(view.datamodel.obj, pk)
-        base, texts = {}, []
-        for field in form:
-            value = getattr(row, field.name, None)
-            if isinstance(getattr(type(row), field.name, None), property):
-                value = None
-            prop = getattr(getattr(type(row), field.name, None), "property", None)
-            if isinstance(prop, RelationshipProperty):
-                value = [v.id for v in value] if prop.uselist and value is not None else getattr(value, "id", None)
-            value = hostile.jsonable(value)
-            if value is None or value is False:
-                continue
-            base[field.name] = "y" if value is True else value
-            if isinstance(value, str) and type(field).__name__ in ("StringField", "TextAreaField"):
-                texts.append(field.name)
-        db.session.remove()
-    return [{**base, name: base[name] + suffix} for name in texts] or [base]
-
-
 def _attempts(app, route):
     """(url, form data, json) to try in order until one writes."""
     view, kind = route.view, route.kind
@@ -158,9 +135,9 @@ def _attempts(app, route):
     if kind == "api_post" and ids:
         return [(route.rule, None, b) for b in _changed_body(app, view, view.add_model_schema, ids[0], "·新")]
     if kind == "form_edit" and ids:
-        return [(fill(route.rule, ids[0]), d, None) for d in _form_data(app, view, "edit", ids[0])]
+        return [(fill(route.rule, ids[0]), d, None) for d in hostile.form_data(app, view, "edit", ids[0])]
     if kind == "form_add" and ids:
-        return [(route.rule, d, None) for d in _form_data(app, view, "add", ids[0], "·新")]
+        return [(route.rule, d, None) for d in hostile.form_data(app, view, "add", ids[0], "·新")]
     if kind in ("api_delete", "form_delete"):
         return []  # driven after the adds, on a row the test created (see test body)
     if kind == "action_post":

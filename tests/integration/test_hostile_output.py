@@ -56,9 +56,7 @@ def admin_ui(app):
 
 
 def _edit_form(app, view, pk, column, payload):
-    from tests.integration.test_audit_completeness import _form_data
-
-    data = _form_data(app, view, "edit", pk, "")[0]
+    data = hostile.form_data(app, view, "edit", pk, "")[0]
     return {**data, column: payload}
 
 
