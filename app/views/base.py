@@ -23,6 +23,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.reports.xlsx import write_workbook
 from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, can_see_id_numbers
+from app.services.input_guard import check_row
 from app.validators import mask_id_number
 from app.views.fields import typed_row_ids
 from app.views.guards import MissingRowGuard
@@ -44,6 +45,12 @@ def _run_service(fn, item):
         raise
 
 
+def _storable(item):
+    """The flush would refuse it too; here the form shows the field's message instead of
+    FAB's generic "database error"."""
+    check_row(db.session, item)
+
+
 def _text_once(texts: dict, lazy: LazyString) -> str:
     """str(lazy) — gettext — once per distinct message in this export."""
     key = (lazy._func, lazy._args, tuple(lazy._kwargs.items()))
@@ -62,9 +69,11 @@ class ServiceHooks:
 
     def pre_add(self, item):
         _run_service(self.service.before_save, item)
+        _run_service(_storable, item)
 
     def pre_update(self, item):
         _run_service(self.service.before_save, item)
+        _run_service(_storable, item)
 
     def pre_delete(self, item):
         _run_service(self.service.before_delete, item)

@@ -71,7 +71,7 @@ def refuse_unstorable_input():
     the path that no row can have answers 404."""
     for arg in (request.view_args or {}).values():
         text = str(arg)
-        if text.lstrip("-").isdigit() and not int_in_range(int(text), INT32):
+        if text.isascii() and text.lstrip("-").isdigit() and not int_in_range(int(text), INT32):
             abort(404)
     values = [request.args.to_dict(flat=False)]
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):

@@ -104,7 +104,7 @@ def _rows(app, view, limit=3):
     if model is None or not hasattr(model, "id"):
         return []
     with app.app_context():
-        query = select(model.id).order_by(model.id).limit(limit)
+        query = select(model.id).where(*hostile.not_the_actor(model)).order_by(model.id).limit(limit)
         if hasattr(model, "deleted_on"):
             query = query.where(model.deleted_on.is_(None))
         ids = list(db.session.scalars(query))

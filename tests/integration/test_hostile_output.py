@@ -22,7 +22,7 @@ from app.views.base import ScopedModelView
 from tests import hostile
 from tests.conftest import login
 
-DANGEROUS = ("<script>alert(1)</script>", '<img src=x onerror=alert(1)>')
+DANGEROUS = ("<script>", "<img src=x")
 
 
 def _text_column(view):
@@ -117,7 +117,7 @@ def test_print_pages_escape_a_hostile_household_name(app, admin_ui):
     from app.models.billing import Bill
     from app.models.estate import Household
 
-    payload = '"><img src=x onerror=alert(1)><script>alert(1)</script>'
+    payload = '<img src=x onerror=alert(1)><script>x</script>'
     with app.app_context():
         household_id = db.session.scalar(select(Bill.household_id).where(Bill.status == "unpaid").limit(1))
         household = db.session.get(Household, household_id)
