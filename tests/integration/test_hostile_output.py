@@ -41,7 +41,9 @@ def _text_column(view):
 def _targets(app):
     out = []
     for view in hostile.model_views(app):
-        if isinstance(view, ScopedModelView) and "edit" not in (view.exclude_route_methods or ()):
+        routes = view.include_route_methods
+        if isinstance(view, ScopedModelView) and "edit" not in (view.exclude_route_methods or ()) \
+                and (routes is None or "edit" in routes):
             column = _text_column(view)
             if column:
                 out.append((view, column))
