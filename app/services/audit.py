@@ -56,6 +56,17 @@ def _snapshot(obj) -> dict:
     return {a.key: _value(obj, a.key, getattr(obj, a.key)) for a in _columns(obj)}
 
 
+def _created(obj) -> dict:
+    """A new row's values; a new user's roles (or role's permissions) with it."""
+    snapshot = _snapshot(obj)
+    if _is_security(obj):
+        state = inspect(obj)
+        for rel in state.mapper.relationships:
+            if rel.uselist and rel.key in state.dict:
+                snapshot[rel.key] = [str(v) for v in state.dict[rel.key]]
+    return snapshot
+
+
 def _changes(obj) -> tuple[dict, dict]:
     state = inspect(obj)
     before, after = {}, {}
@@ -103,7 +114,7 @@ def _stamp_and_guard(session, flush_context, instances):
 
 def _event_for(obj, session) -> tuple[str, dict | None, dict | None] | None:
     if obj in session.new:
-        return "create", None, _snapshot(obj)
+        return "create", None, _created(obj)
     if obj in session.deleted:
         return "delete", _snapshot(obj), None
     before, after = _changes(obj)

@@ -227,3 +227,28 @@ def _write_report(routes, wrote, silent):
         else:
             lines.append(f"| `{route.label}` | no write: {silent.get(route.label, '')} |")
     (ARTIFACTS / "audit-completeness.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_user_and_role_changes_are_logged_without_the_password_hash(app):
+    """FAB's security tables have no AuditMixin: creating a user, giving it a role and
+    resetting its password left no audit row before (issue 9 §7)."""
+    from flask_appbuilder.security.sqla.models import Role
+
+    ui = app.test_client()
+    assert login(ui, "admin1").status_code == 302
+    with app.app_context():
+        role_id = db.session.scalar(select(Role.id).where(Role.name == "frontdesk"))
+        start = _audit_max(app)
+        db.session.remove()
+    r = ui.post("/users/add", data={"first_name": "审", "last_name": "计", "username": "audit_probe",
+                                    "email": "audit_probe@example.invalid", "active": "y", "roles": [str(role_id)],
+                                    "password": "Audit-Probe-2026", "conf_password": "Audit-Probe-2026"})
+    assert r.status_code == 302
+    with app.app_context():
+        user = db.session.scalars(select(User).where(User.username == "audit_probe")).one()
+        rows = db.session.scalars(select(AuditLog).where(AuditLog.id > start, AuditLog.table_name == "ab_user")).all()
+        db.session.remove()
+    assert [(a.event, a.row_id, a.user_name) for a in rows] == [("create", str(user.id), "admin1")]
+    assert "Audit-Probe" not in rows[0].after and user.password not in rows[0].after
+    assert '"password": "***"' in rows[0].after
+    assert "frontdesk" in rows[0].after  # the role given, with the user
