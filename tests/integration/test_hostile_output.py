@@ -38,12 +38,18 @@ def _text_column(view):
     return None
 
 
+def _editable(view) -> bool:
+    """The view has an edit route and its permission (the audit log, say, has neither)."""
+    routes = view.include_route_methods
+    permission = f"can_{(view.method_permission_name or {}).get('edit', 'edit')}"
+    return ("edit" not in (view.exclude_route_methods or ()) and (routes is None or "edit" in routes)
+            and (view.base_permissions is None or permission in view.base_permissions))
+
+
 def _targets(app):
     out = []
     for view in hostile.model_views(app):
-        routes = view.include_route_methods
-        if isinstance(view, ScopedModelView) and "edit" not in (view.exclude_route_methods or ()) \
-                and (routes is None or "edit" in routes):
+        if isinstance(view, ScopedModelView) and _editable(view):
             column = _text_column(view)
             if column:
                 out.append((view, column))
