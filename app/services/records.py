@@ -11,8 +11,10 @@ from sqlalchemy import inspect, select, update
 from app import timeutil
 from app.errors import NotFound, ScopeError
 from app.extensions import db
+from app.models.estate import ServiceCenter
 from app.models.mixins import CenterScopedMixin, SoftDeleteMixin
 from app.security import acting_user, center_scope, in_scope
+from app.services.input_guard import int_in_range
 
 #: model → fn(user) giving extra WHERE criteria for that user (e.g. a
 #: technician sees only the work orders assigned to them). Registered by the
@@ -63,6 +65,8 @@ def scoped_get(model, pk):
         pk = int(pk)
     except (TypeError, ValueError):
         return None
+    if not int_in_range(pk):  # no such id; the database would overflow rather than say so
+        return None
     return db.session.scalars(scoped_select(model).where(model.id == pk)).first()
 
 
@@ -79,7 +83,10 @@ def resolve_center(item) -> None:
         setattr(item, parent_name, parent)
         item.center_id = parent.center_id
     else:
-        item.center_id = _chosen_id(item, "center")
+        chosen = _chosen_id(item, "center")
+        if chosen is not None and scoped_get(ServiceCenter, chosen) is None:
+            raise NotFound(_("所选的服务中心不存在或不在您的服务中心范围内"))
+        item.center_id = chosen
     if item.center_id is None:
         raise NotFound(_("请选择服务中心"))
     if not in_scope(item.center_id):

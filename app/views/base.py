@@ -24,8 +24,10 @@ from app.extensions import db
 from app.formatting import SCREEN_ONLY
 from app.reports.xlsx import write_workbook
 from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, can_see_id_numbers
+from app.services.input_guard import check_row
 from app.validators import mask_id_number
 from app.views.column_formats import type_formatters
+from app.views.fields import typed_row_ids
 from app.views.guards import MissingRowGuard
 from app.views.interface import ScopedInterface, list_load_options
 
@@ -43,6 +45,12 @@ def _run_service(fn, item):
     except DomainError:
         db.session.rollback()
         raise
+
+
+def _storable(item):
+    """The flush would refuse it too; here the form shows the field's message instead of
+    FAB's generic "database error"."""
+    check_row(db.session, item)
 
 
 def _text_once(texts: dict, lazy: LazyString) -> str:
@@ -63,9 +71,11 @@ class ServiceHooks:
 
     def pre_add(self, item):
         _run_service(self.service.before_save, item)
+        _run_service(_storable, item)
 
     def pre_update(self, item):
         _run_service(self.service.before_save, item)
+        _run_service(_storable, item)
 
     def pre_delete(self, item):
         _run_service(self.service.before_delete, item)
@@ -186,7 +196,13 @@ class ScopedModelRestApi(ServiceHooks, ModelRestApi):
     max_page_size = 100
     mask_columns: tuple[str, ...] = ()
 
+    def _init_model_schemas(self) -> None:
+        super()._init_model_schemas()
+        for schema in (self.add_model_schema, self.edit_model_schema):
+            typed_row_ids(schema, self.datamodel.obj)
+
     def _refusal(self, error: DomainError):
+        db.session.rollback()
         return self.response(error.status, message=str(error))
 
     def _body(self) -> dict:

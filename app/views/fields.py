@@ -3,9 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from marshmallow import ValidationError as MarshmallowValidationError
+from marshmallow.fields import Integer as MarshmallowInteger
 from wtforms import Field
 from wtforms.validators import ValidationError
 
+from app.services.input_guard import int_in_range
 from app.services.records import scoped_get
 
 
@@ -80,3 +82,35 @@ def api_check(check):
                 raise MarshmallowValidationError(str(e)) from None
 
     return validator
+
+
+class RowId(MarshmallowInteger):
+    """A foreign-key field of a REST body: FAB leaves `<name>_id` columns untyped
+    (marshmallow's Inferred), so a list or an object reached the service and the
+    database driver (a 500). Only a whole number in the database's range passes."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise MarshmallowValidationError(str(_l("请填写有效的记录编号（整数）")))
+        try:
+            number = int(value)
+        except ValueError:
+            raise MarshmallowValidationError(str(_l("请填写有效的记录编号（整数）"))) from None
+        if not int_in_range(number):
+            raise MarshmallowValidationError(str(_l("所选记录不存在或不在您的服务中心范围内")))
+        return number
+
+
+def typed_row_ids(schema, model) -> None:
+    """Replace the untyped `<name>_id` fields of a load schema by RowId (in place)."""
+    if schema is None:
+        return
+    columns = {c.key: c for c in model.__table__.columns}
+    for name, field in list(schema.fields.items()):
+        column = columns.get(name)
+        if type(field).__name__ != "Inferred" or column is None or not column.foreign_keys:
+            continue
+        typed = RowId(allow_none=True, required=field.required, data_key=field.data_key)
+        typed._bind_to_schema(name, schema)
+        schema.fields[name] = schema.load_fields[name] = typed
+        schema.declared_fields[name] = typed

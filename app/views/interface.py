@@ -12,10 +12,14 @@ instead, unless a list column names them — one query per page, not one per
 collection; a template that does read one still gets it, just lazily.
 """
 
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext as _
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import defaultload, joinedload, lazyload
 
+from app.errors import Conflict, DomainError
 from app.models.mixins import SoftDeleteMixin
 from app.services.records import visible
 
@@ -117,6 +121,28 @@ class ScopedInterface(SQLAInterface):
                                       aliases_mapping={})
         found = inner.limit(cap + 1).count()
         return AtLeast(cap) if found > cap else found
+
+    def add(self, item, commit: bool = True) -> None:
+        self._saving(super().add, item, commit)
+
+    def edit(self, item, commit: bool = True) -> None:
+        self._saving(super().edit, item, commit)
+
+    def _saving(self, save, item, commit) -> None:
+        """FAB's add re-raises the database error (a REST 500) and edit answers its English
+        text: the user gets a Chinese refusal instead, and nothing is written. The
+        services and services.input_guard refuse first; this is the last line."""
+        try:
+            save(item, commit)
+        except DomainError:
+            self.session.rollback()
+            raise
+        except (SQLAlchemyError, DatabaseException) as e:
+            self.session.rollback()
+            cause = e.__cause__ if isinstance(e, DatabaseException) else e
+            if isinstance(cause, IntegrityError):
+                raise Conflict(_("与已有记录重复或冲突（如编号已被使用），请检查后重试")) from e
+            raise DomainError(_("输入的数据无法保存，请检查各项后重试")) from e
 
     def delete(self, item, commit: bool = True) -> None:
         """The view's pre_delete already marked the row; persist the mark."""
