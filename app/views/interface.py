@@ -12,10 +12,14 @@ instead, unless a list column names them — one query per page, not one per
 collection; a template that does read one still gets it, just lazily.
 """
 
+from flask import g
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import defaultload, joinedload, lazyload
 
+from app.errors import Busy, Conflict
 from app.models.mixins import SoftDeleteMixin
 from app.services.records import visible
 
@@ -109,6 +113,24 @@ class ScopedInterface(SQLAInterface):
         found = inner.limit(cap + 1).count()
         return AtLeast(cap) if found > cap else found
 
+    def add(self, item, commit: bool = True) -> None:
+        try:
+            super().add(item, commit)
+        except SQLAlchemyError as e:
+            refusal = _retryable(e)
+            if refusal is None:
+                raise
+            raise refusal from e
+
+    def edit(self, item, commit: bool = True) -> None:
+        try:
+            super().edit(item, commit)
+        except DatabaseException as e:
+            refusal = _retryable(e.__cause__)
+            if refusal is None:
+                raise
+            raise refusal from e
+
     def delete(self, item, commit: bool = True) -> None:
         """The view's pre_delete already marked the row; persist the mark."""
         if not isinstance(item, SoftDeleteMixin):
@@ -119,3 +141,16 @@ class ScopedInterface(SQLAInterface):
         for item in items:
             self.delete(item, commit=False)
         self.session.commit()
+
+
+def _retryable(error):
+    """A lost optimistic lock or SQLite's writer lock as the user's refusal (409 / 503),
+    remembered for the web form's flash (FAB flashes its own text for failed saves)."""
+    from app.views.errors import BUSY_MESSAGE, STALE_MESSAGE, fault_status
+
+    status = fault_status(error)
+    if status is None:
+        return None
+    refusal = Conflict(STALE_MESSAGE) if status == 409 else Busy(BUSY_MESSAGE)
+    g.database_refusal = refusal
+    return refusal

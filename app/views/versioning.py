@@ -1,0 +1,64 @@
+"""Optimistic locking on the screens and API of registers staff edit together (issue 9 §3).
+
+The edit form carries the row's version in a hidden field and the API takes
+`version` in the PUT body (GET shows it). A save based on an older version is
+refused with 409 "此记录已被他人修改，请刷新后重试" before anything is written;
+two saves in the same instant are caught by the UPDATE itself (version_id_col,
+see VersionedMixin), which ScopedInterface turns into the same refusal.
+A request without a version (API clients written before it, scripts posting
+the form) is still accepted: the form rendered by the app always sends one.
+"""
+
+from flask import request
+from wtforms import HiddenField
+
+from app.errors import Conflict
+from app.extensions import db
+from app.views.errors import STALE_MESSAGE
+
+VERSION_FIELD = "row_version"
+
+
+def check_version(item, submitted) -> None:
+    """Raise Conflict when the client's version is not the row's current one."""
+    if submitted in (None, ""):
+        return
+    try:
+        stale = int(submitted) != item.version
+    except (TypeError, ValueError):
+        stale = True
+    if stale:
+        raise Conflict(STALE_MESSAGE)
+
+
+class VersionedEditView:
+    """ModelView mixin: put VERSION_FIELD in edit_columns and edit_form_extra_fields."""
+
+    version_extra_fields = {VERSION_FIELD: HiddenField()}
+
+    def prefill_form(self, form, pk):
+        super().prefill_form(form, pk)
+        form[VERSION_FIELD].data = self.datamodel.get(pk).version
+
+    def pre_update(self, item):
+        try:
+            check_version(item, request.form.get(VERSION_FIELD))
+        except Conflict:
+            db.session.rollback()  # the form's values are already on the row: drop them
+            raise
+        super().pre_update(item)
+
+
+class VersionedApi:
+    """ModelRestApi mixin: `version` in the PUT body is checked, never written."""
+
+    def put_headless(self, pk):
+        body = request.get_json(silent=True)
+        submitted = body.pop("version", None) if isinstance(body, dict) else None
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is not None and submitted is not None:
+            try:
+                check_version(item, submitted)
+            except Conflict as e:
+                return self._refusal(e)
+        return super().put_headless(pk)
