@@ -55,7 +55,8 @@ def new_household(app) -> int:
 
 def new_order(app, api) -> int:
     r = api("frontdesk1").post("/api/v1/workorder/", json={
-        "household_id": new_household(app), "kind": "repair", "severity": "minor", "repair_scope": "indoor", "source": "phone",
+        "household_id": new_household(app), "kind": "repair", "severity": "minor", "repair_scope": "indoor",
+        "source": "phone",
         "contact_name": "并发", "contact_phone": "13800138000", "description": "水龙头漏水"})
     assert r.status_code == 201, r.json
     return r.json["id"]
