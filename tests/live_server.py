@@ -46,12 +46,19 @@ def gunicorn(db_url: str, log: Path, workers: int = 1, **env_extra):
         wait_healthy(base, proc, log)
         yield base, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop(proc)
+
+
+def stop(proc) -> None:
+    """SIGTERM (gunicorn stops gracefully), SIGKILL if it has not gone after 10 s."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
 
 
 def wait_healthy(base: str, proc, log: Path, timeout: float = 60) -> None:
