@@ -20,7 +20,7 @@ from app.models.audit import AuditLog
 from app.models.mixins import AuditMixin, CenterScopedMixin, SoftDeleteMixin
 from app.security import acting_user, in_scope
 
-_SKIP = {"created_on", "changed_on", "created_by_id", "changed_by_id"}
+_SKIP = {"created_on", "changed_on", "created_by_id", "changed_by_id", "version"}  # version: optimistic lock counter
 
 
 def _jsonable(value):
