@@ -174,3 +174,19 @@ def test_receipt_numbers_unique_and_gapless_per_centre(app, pg_only):
             by_centre[(centre, year)].append(int(seq))
     for key, numbers in by_centre.items():
         assert sorted(numbers) == list(range(1, len(numbers) + 1)), key   # no gap, no duplicate
+
+
+# -- work-order numbers: desks saving at the same moment -------------------------------------
+
+def test_simultaneous_intakes_get_distinct_order_numbers(app, pg_only):
+    """Found by the load test: two desks read the same day maximum and one got a 500."""
+    n = 6
+    with app.app_context():
+        households = [factories.household("SC01").id for _ in range(n)]
+    callers = [Api(app.test_client(), "frontdesk1") for _ in range(n)]
+    results = race(n, lambda i: callers[i].post("/api/v1/workorder/", json={
+        "household_id": households[i], "kind": "consult", "source": "phone", "description": f"同时受理{i}"}))
+    assert [r.status_code for r in results] == [201] * n, [(r.status_code, r.json) for r in results]
+    with app.app_context():
+        numbers = [db.session.get(WorkOrder, r.json["id"]).order_no for r in results]
+    assert len(set(numbers)) == n
