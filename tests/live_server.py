@@ -61,7 +61,11 @@ def stop(proc) -> None:
         proc.wait(timeout=5)
 
 
-def wait_healthy(base: str, proc, log: Path, timeout: float = 60) -> None:
+#: Seconds for workers to boot; a 2-core machine shared by many test runs needs minutes.
+STARTUP_TIMEOUT = float(os.environ.get("LIVE_SERVER_STARTUP_TIMEOUT", "240"))
+
+
+def wait_healthy(base: str, proc, log: Path, timeout: float = STARTUP_TIMEOUT) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
