@@ -25,7 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-STARTUP_TIMEOUT = 30  # seconds for /health to answer 200
+STARTUP_TIMEOUT = int(os.environ.get("E2E_STARTUP_TIMEOUT", "30"))  # seconds for /health to answer 200
 COMMAND_TIMEOUT = int(os.environ.get("E2E_COMMAND_TIMEOUT", "120"))  # seconds for `db upgrade` / `seed`
 DEFAULT_TIMEOUT_MS = 10_000  # Playwright waits: fail fast, never hang the suite
 
