@@ -10,21 +10,31 @@ the form) is still accepted: the form rendered by the app always sends one.
 """
 
 from flask import request
+from sqlalchemy import select
 from wtforms import HiddenField
 
 from app.errors import Conflict
 from app.extensions import db
+from app.services import records
 from app.views.errors import STALE_MESSAGE
 
 VERSION_FIELD = "row_version"
 
 
 def check_version(item, submitted) -> None:
-    """Raise Conflict when the client's version is not the row's current one."""
+    """Raise Conflict when the client's version is not the row's current one.
+
+    The row is locked first and its version read afresh, so the check and the write
+    that follows happen under one lock until commit: a save that read the row just
+    before another one committed cannot pass the check and then write over it (seen
+    once on PostgreSQL with six simultaneous saves, two answered 200)."""
     if submitted in (None, ""):
         return
+    model = type(item)
+    records.lock_rows(model, [item.id])
+    current = db.session.scalar(select(model.version).where(model.id == item.id))
     try:
-        stale = int(submitted) != item.version
+        stale = int(submitted) != current or item.version != current
     except (TypeError, ValueError):
         stale = True
     if stale:
