@@ -70,5 +70,6 @@ class VersionedApi:
             try:
                 check_version(item, submitted)
             except Conflict as e:
+                db.session.rollback()  # release the row lock at once
                 return self._refusal(e)
         return super().put_headless(pk)
