@@ -31,8 +31,9 @@ def check_version(item, submitted) -> None:
     if submitted in (None, ""):
         return
     model = type(item)
-    records.lock_rows(model, [item.id])
-    current = db.session.scalar(select(model.version).where(model.id == item.id))
+    with db.session.no_autoflush:  # the form's values are on the row already: not yet written
+        records.lock_rows(model, [item.id])
+        current = db.session.scalar(select(model.version).where(model.id == item.id))
     try:
         stale = int(submitted) != current or item.version != current
     except (TypeError, ValueError):
