@@ -8,7 +8,7 @@ PORT   ?= 5000
 WORKERS ?= 2
 export INSTANCE_PATH DATABASE_URL
 
-.PHONY: install translations run test lint clean
+.PHONY: install translations run test lint clean audit load
 
 install: $(BIN)/.installed translations
 
@@ -45,3 +45,19 @@ bench-data: install
 
 bench: install
 	$(BIN)/python -m benchmarks.run
+
+# -- faults, load and security (issue 9) -----------------------------------------------------
+# LOAD_PG_URL: a PostgreSQL database that `make load` may WIPE and re-seed (skipped when empty).
+LOAD_PG_URL ?=
+LOAD_USERS ?= 50
+LOAD_TIME ?= 120
+
+load: install
+	$(BIN)/python -m benchmarks.load.run --users $(LOAD_USERS) --time $(LOAD_TIME) --db sqlite \
+		$(if $(LOAD_PG_URL),--db "$(LOAD_PG_URL)",)
+	@if [ -z "$(LOAD_PG_URL)" ]; then echo "PostgreSQL run skipped: set LOAD_PG_URL (it is wiped)"; fi
+
+audit: install
+	$(BIN)/bandit -q -c bandit.yaml -r app config.py run.py seeds benchmarks
+	$(BIN)/pip-audit -r requirements.txt --strict --progress-spinner off || \
+		{ echo "pip-audit could not audit every package (offline?): see SECURITY.md"; exit 1; }

@@ -74,6 +74,8 @@ class Config:
     JWT_ACCESS_TOKEN_EXPIRES = timedelta(hours=2)
 
     EXPORT_BATCH_SIZE = 1000
+    # SQLite: seconds a writer waits for another writer's lock before answering 503
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "30"))
 
     # Notification email (待办与通知): off unless NOTIFY_EMAIL_ENABLED=1; sent after the commit
     NOTIFY_EMAIL_ENABLED = _flag("NOTIFY_EMAIL_ENABLED")
@@ -110,6 +112,8 @@ class ProductionConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url("app.db")
 
 
+MIN_SQLITE_BUSY_MS = 5000
+
 
 def check_production(cfg) -> None:
     """Refuse to start with settings that are unsafe in production."""
@@ -121,6 +125,28 @@ def check_production(cfg) -> None:
         )
     if cfg.get("DEBUG"):
         raise RuntimeError("DEBUG must be off in production (生产环境不得开启调试模式)")
+    if os.environ.get("TEST_FAULT_PAUSE"):
+        raise RuntimeError("TEST_FAULT_PAUSE is a test-only hook (生产环境不得设置测试故障注入)")
+
+
+def check_sqlite_production(engine) -> None:
+    """On SQLite, production needs WAL (readers never block the writer) and a busy
+    timeout (a writer waits for the lock instead of failing at once). Asked of a
+    live connection: an in-memory or network-mounted file silently keeps another mode."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        mode = str(conn.exec_driver_sql("PRAGMA journal_mode").scalar()).lower()
+        busy = int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
+    if mode != "wal":
+        raise RuntimeError(
+            f"SQLite must run in WAL mode in production, not {mode!r} (生产环境的SQLite必须使用WAL模式)"
+        )
+    if busy < MIN_SQLITE_BUSY_MS:
+        raise RuntimeError(
+            f"SQLite busy_timeout must be at least {MIN_SQLITE_BUSY_MS} ms in production, not {busy} "
+            "(生产环境的SQLite必须设置busy_timeout)"
+        )
 
 
 CONFIGS = {

@@ -9,7 +9,7 @@ from flask_login import user_logged_in
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from config import BASE_DIR, check_production, config_from_env, instance_path
+from config import BASE_DIR, check_production, check_sqlite_production, config_from_env, instance_path
 
 
 def create_app(config_class=None) -> Flask:
@@ -31,6 +31,9 @@ def create_app(config_class=None) -> Flask:
 
     app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = password_complexity
     db.init_app(app)
+    if app.config["ENV_NAME"] == "production":
+        with app.app_context():
+            check_sqlite_production(db.engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     audit.install()
@@ -55,17 +58,18 @@ def create_app(config_class=None) -> Flask:
 
 
 def _configure_database(app: Flask) -> None:
-    """SQLite: WAL, a busy timeout and foreign keys, on every connection."""
+    """SQLite: WAL and foreign keys on every connection (below); a writer waits up to
+    SQLITE_BUSY_TIMEOUT seconds for the lock, then the request answers 503 "数据库繁忙"."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+        timeout = float(app.config.get("SQLITE_BUSY_TIMEOUT", 30))
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": timeout}})
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     if isinstance(dbapi_connection, sqlite3.Connection):
         cur = dbapi_connection.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA journal_mode=WAL")  # the busy timeout is the connection's `timeout`
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 

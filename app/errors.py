@@ -28,3 +28,9 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class Busy(DomainError):
+    """The database could not take the write right now (SQLite writer lock): retry."""
+
+    status = 503

@@ -79,7 +79,7 @@ def _executemany_batch(conn, table, columns, batch) -> None:
     marks = ", ".join("?" for _ in columns)
     cursor = conn.connection.driver_connection.cursor()
     cursor.executemany(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608 - our own names
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608 - our own names  # nosec B608
         [tuple(_sqlite_value(v) for v in row) for row in batch],
     )
 
@@ -99,7 +99,7 @@ def _copy_batch(conn, table, columns, batch) -> None:
 def next_id(conn, table: str) -> int:
     from sqlalchemy import text
 
-    return (conn.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar() or 0) + 1  # noqa: S608
+    return (conn.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar() or 0) + 1  # noqa: S608  # nosec B608
 
 
 def reset_sequences(conn, tables) -> None:
@@ -110,6 +110,6 @@ def reset_sequences(conn, tables) -> None:
 
     for table in tables:
         conn.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - table names are ours  # nosec B608
             f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
         ))

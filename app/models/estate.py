@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import relationship
 
-from app.models.mixins import Area, AuditMixin, CenterScopedMixin, SoftDeleteMixin
+from app.models.mixins import Area, AuditMixin, CenterScopedMixin, SoftDeleteMixin, VersionedMixin
 
 HOUSEHOLD_KINDS = {"owner": _l("业主"), "tenant": _l("租户")}
 
@@ -68,7 +68,7 @@ class Unit(AuditMixin, SoftDeleteMixin, CenterScopedMixin, Model):
         return f"{self.building.name if self.building else ''}-{self.room_no}"
 
 
-class Household(AuditMixin, SoftDeleteMixin, CenterScopedMixin, Model):
+class Household(VersionedMixin, AuditMixin, SoftDeleteMixin, CenterScopedMixin, Model):
     """业户: an owner or tenant of a unit. The ID number is masked on screen."""
 
     __tablename__ = "household"

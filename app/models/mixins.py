@@ -97,3 +97,20 @@ AUDIT_COLUMNS = [
     "deleted_on",
     "deleted_by_id",
 ]
+
+
+class VersionedMixin:
+    """Optimistic locking (issue 9 §3) for rows two people edit at the same moment.
+
+    SQLAlchemy adds `WHERE version = <the version read>` to every UPDATE and bumps it:
+    a write based on an old read matches no row and raises StaleDataError, which
+    the views answer with 409 "此记录已被他人修改，请刷新后重试". Forms and API
+    clients send back the version they read, so a save made from a screen opened
+    before someone else's save is refused too, not only a save in the same instant.
+    """
+
+    version = Column(Integer, nullable=False, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}

@@ -7,10 +7,10 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Str
 from sqlalchemy.orm import relationship
 
 from app.models.estate import _unique_active
-from app.models.mixins import AuditMixin, CenterScopedMixin, Money, SoftDeleteMixin
+from app.models.mixins import AuditMixin, CenterScopedMixin, Money, SoftDeleteMixin, VersionedMixin
 
 
-class WorkOrder(AuditMixin, SoftDeleteMixin, CenterScopedMixin, Model):
+class WorkOrder(VersionedMixin, AuditMixin, SoftDeleteMixin, CenterScopedMixin, Model):
     __tablename__ = "work_order"
     __table_args__ = (_unique_active("uq_work_order_no", "order_no"),)
 

@@ -21,7 +21,7 @@ from app.models.mixins import AuditMixin, CenterScopedMixin, SoftDeleteMixin
 from app.security import acting_user, in_scope
 from app.services.input_guard import check_row
 
-_SKIP = {"created_on", "changed_on", "created_by_id", "changed_by_id"}
+_SKIP = {"created_on", "changed_on", "created_by_id", "changed_by_id", "version"}  # version: optimistic lock counter
 #: FAB's security tables carry no AuditMixin, yet who may do what is the most
 #: sensitive change there is: logged too, when a person makes it (the CLI's
 #: permission sync at deployment is not a user action). Login bookkeeping is not

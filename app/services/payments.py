@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app import timeutil
+from app import faults, timeutil
 from app.errors import Conflict, DomainError, NotFound, ScopeError
 from app.extensions import db
 from app.models.billing import PAYMENT_METHODS, Bill, Payment, PaymentBill, ReceiptSequence
@@ -78,6 +78,7 @@ def _pay(bill_ids, method, amount, actor) -> Payment:
                       receipt_no=f"{center_code}-{now.year}-{seq:06d}")
     db.session.add(payment)
     db.session.flush()
+    faults.pause("payment.after_receipt")  # tests only: kill the worker here, nothing may remain
     for b in bills:
         b.status, b.paid_at, b.payment_id = "paid", now, payment.id
         db.session.add(PaymentBill(payment_id=payment.id, bill_id=b.id, amount=b.amount))

@@ -10,13 +10,13 @@ the deadlines and writes the transition log, in one commit.
 from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app import timeutil
 from app.errors import DomainError, NotFound
 from app.extensions import db
 from app.i18n import join_list
-from app.models.estate import Household, Unit
+from app.models.estate import Household, ServiceCenter, Unit
 from app.models.work_orders import Holiday, SlaPolicy, WorkCalendar, WorkOrder, WorkOrderEvent
 from app.security import COMPANY_WIDE_ROLES, in_scope, role_names
 from app.services import notifications, records
@@ -125,12 +125,30 @@ def _validate(order: WorkOrder) -> None:
         raise DomainError(_("请选择服务中心或业户"))
 
 
+#: PostgreSQL advisory-lock key of work-order numbering (any constant unique to this use).
+ORDER_NO_LOCK = 0x574F4E4F  # "WONO"
+
+
 def next_order_no(now: datetime) -> str:
-    """WO + yymmdd + a 4-digit sequence of the day (unique index guards races)."""
+    """WO + yymmdd + a 4-digit sequence of the day, across all centres. Creators take
+    numbers one at a time until they commit: two desks saving at once used to read the
+    same maximum and the second one's insert failed on the unique index (a 500 found by
+    the load test, issue 9 §4)."""
+    _serialise_numbering()
     prefix = f"WO{now:%y%m%d}"
     last = db.session.scalar(select(func.max(WorkOrder.order_no)).where(WorkOrder.order_no.like(prefix + "%")))
     seq = int(last[len(prefix):]) + 1 if last else 1
     return f"{prefix}{seq:04d}"
+
+
+def _serialise_numbering() -> None:
+    """PostgreSQL: a transaction-scoped advisory lock. SQLite: any write takes the one
+    database write lock, held to commit, so a no-op UPDATE of one centre row does."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ORDER_NO_LOCK})
+    else:
+        first = db.session.scalar(select(ServiceCenter.id).order_by(ServiceCenter.id).limit(1))
+        records.lock_rows(ServiceCenter, [first] if first else [])
 
 
 # -- transitions ---------------------------------------------------------------

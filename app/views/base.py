@@ -11,7 +11,7 @@ import tempfile
 from datetime import date
 from decimal import Decimal
 
-from flask import after_this_request, current_app, jsonify, request, send_file
+from flask import after_this_request, current_app, g, jsonify, request, send_file
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext as _
@@ -104,6 +104,12 @@ class ScopedModelView(MissingRowGuard, ServiceHooks, ModelView):
     #: Lists count at most this many rows ("10000+"), so a page of a 2.4M-row register
     #: does not scan every row just to print the total (perf, issue 8).
     count_cap = 10_000
+
+    @property
+    def database_error_message(self):
+        """FAB flashes this when a save fails: say "modified by someone else" / "busy" when so."""
+        refusal = g.pop("database_refusal", None)
+        return str(refusal) if refusal is not None else _("数据库错误，未保存任何修改，请重试")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -12,6 +12,7 @@ from app.validators import check_id_number, check_phone, is_masked, mask_id_numb
 from app.views.base import ScopedModelRestApi, ScopedModelView, interface, masked_unless_privileged
 from app.views.fields import SearchSelectField, api_check, wtf_check
 from app.views.list_orders import households_by_room, units_by_room
+from app.views.versioning import VERSION_FIELD, VersionedApi, VersionedEditView
 
 LABELS = {
     "id": _l("编号"),
@@ -92,7 +93,7 @@ class UnitView(ScopedModelView):
     lookup_order = "room_no"
 
 
-class HouseholdView(ScopedModelView):
+class HouseholdView(VersionedEditView, ScopedModelView):
     datamodel = interface(Household)
     class_permission_name = "Household"
     service = estate
@@ -101,7 +102,8 @@ class HouseholdView(ScopedModelView):
     label_columns = {**LABELS, "name": _l("姓名")}
     list_columns = ["name", "kind", "phone", "unit", "center", "id_number"]
     show_columns = list_columns + ["note", "created_on", "changed_on"]
-    add_columns = edit_columns = ["unit", "name", "kind", "phone", "id_number", "note"]
+    add_columns = ["unit", "name", "kind", "phone", "id_number", "note"]
+    edit_columns = [*add_columns, VERSION_FIELD]
     search_columns = ["name", "phone", "kind", "center"]
     order_columns = ["name", "phone", "kind"]
     base_order = ("room", "asc")  # as the archive is filed: building, room, name
@@ -122,11 +124,13 @@ class HouseholdView(ScopedModelView):
             _l("类型"), choices=list(HOUSEHOLD_KINDS.items()), widget=Select2Widget()
         ),
     }
-    add_form_extra_fields = edit_form_extra_fields = _extra
+    add_form_extra_fields = _extra
+    edit_form_extra_fields = {**_extra, **VersionedEditView.version_extra_fields}
     search_form_extra_fields = {"kind": _extra["kind"]}
 
     def prefill_form(self, form, pk):
         """Staff who may not read ID numbers edit the row without ever seeing one."""
+        super().prefill_form(form, pk)
         if not can_see_id_numbers():
             form.id_number.data = mask_id_number(form.id_number.data)
 
@@ -170,14 +174,14 @@ class UnitApi(ScopedModelRestApi):
     search_columns = ["center_id", "building_id", "room_no"]
 
 
-class HouseholdApi(ScopedModelRestApi):
+class HouseholdApi(VersionedApi, ScopedModelRestApi):
     label_columns = {**LABELS, "name": _l("姓名")}
     resource_name = "household"
     datamodel = interface(Household)
     class_permission_name = "Household"
     service = estate
     list_columns = show_columns = [
-        "id", "center_id", "unit_id", "name", "kind", "phone", "id_number", "note",
+        "id", "center_id", "unit_id", "name", "kind", "phone", "id_number", "note", "version",
     ]
     add_columns = edit_columns = ["unit_id", "name", "kind", "phone", "id_number", "note"]
     order_columns = ["id", "name", "phone"]

@@ -12,6 +12,7 @@ instead, unless a list column names them — one query per page, not one per
 collection; a template that does read one still gets it, just lazily.
 """
 
+from flask import g
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
@@ -19,7 +20,7 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import defaultload, joinedload, lazyload
 
-from app.errors import Conflict, DomainError
+from app.errors import Busy, Conflict, DomainError
 from app.models.mixins import SoftDeleteMixin
 from app.services.records import visible
 
@@ -140,6 +141,9 @@ class ScopedInterface(SQLAInterface):
         except (SQLAlchemyError, DatabaseException) as e:
             self.session.rollback()
             cause = e.__cause__ if isinstance(e, DatabaseException) else e
+            refusal = _retryable(cause)  # lost optimistic lock (409) / SQLite busy (503)
+            if refusal is not None:
+                raise refusal from e
             if isinstance(cause, IntegrityError):
                 raise Conflict(_("与已有记录重复或冲突（如编号已被使用），请检查后重试")) from e
             raise DomainError(_("输入的数据无法保存，请检查各项后重试")) from e
@@ -154,3 +158,16 @@ class ScopedInterface(SQLAInterface):
         for item in items:
             self.delete(item, commit=False)
         self.session.commit()
+
+
+def _retryable(error):
+    """A lost optimistic lock or SQLite's writer lock as the user's refusal (409 / 503),
+    remembered for the web form's flash (FAB flashes its own text for failed saves)."""
+    from app.views.errors import BUSY_MESSAGE, STALE_MESSAGE, fault_status
+
+    status = fault_status(error)
+    if status is None:
+        return None
+    refusal = Conflict(STALE_MESSAGE) if status == 409 else Busy(BUSY_MESSAGE)
+    g.database_refusal = refusal
+    return refusal

@@ -33,6 +33,7 @@ from app.validators import check_phone
 from app.views.base import ScopedModelRestApi, ScopedModelView, interface
 from app.views.fields import SearchSelectField, api_check, wtf_check
 from app.views.list_orders import work_orders_by_urgency
+from app.views.versioning import VERSION_FIELD, VersionedApi, VersionedEditView
 from app.workflows.work_orders import (
     CALLBACK_METHODS,
     KINDS,
@@ -81,7 +82,7 @@ _SELECTS = {
 }
 
 
-class WorkOrderView(ScopedModelView):
+class WorkOrderView(VersionedEditView, ScopedModelView):
     datamodel = interface(WorkOrder)
     class_permission_name = "WorkOrder"
     method_permission_name = {**METHOD_PERMISSIONS, "act": "write", "photo": "read"}
@@ -98,7 +99,7 @@ class WorkOrderView(ScopedModelView):
                    "contact_phone", "location", "description", "photo_file", "department", "quoted_price",
                    "materials"]
     edit_columns = ["contact_name", "contact_phone", "location", "description", "department", "quoted_price",
-                    "materials"]
+                    "materials", VERSION_FIELD]
     search_columns = ["order_no", "kind", "severity", "status", "source", "contact_phone", "received_at"]
     order_columns = ["order_no", "received_at", "complete_due", "status"]
     base_order = ("urgency", "asc")  # open 急修/重大 first, then the soonest deadline
@@ -112,7 +113,7 @@ class WorkOrderView(ScopedModelView):
         "unit": SearchSelectField(_l("房屋单元"), model=Unit, endpoint="UnitView.lookup"),
         "photo_file": FileField(_l("照片（可选）"), render_kw={"accept": "image/*"}),
     }
-    edit_form_extra_fields = {"department": _SELECTS["department"]}
+    edit_form_extra_fields = {"department": _SELECTS["department"], **VersionedEditView.version_extra_fields}
     search_form_extra_fields = {k: _SELECTS[k] for k in ("kind", "source")}
     description_columns = {"household": _l("输入业主姓名或电话搜索；公共区域报修可只选房屋单元或不选")}
 
@@ -236,7 +237,7 @@ def detail_context_labels():
 
 # -- REST ---------------------------------------------------------------------------
 
-class WorkOrderApi(ScopedModelRestApi):
+class WorkOrderApi(VersionedApi, ScopedModelRestApi):
     resource_name = "workorder"
     datamodel = interface(WorkOrder)
     class_permission_name = "WorkOrder"
@@ -247,7 +248,7 @@ class WorkOrderApi(ScopedModelRestApi):
         "id", "order_no", "center_id", "household_id", "unit_id", "kind", "severity", "repair_scope", "source",
         "contact_name", "contact_phone", "location", "description", "department", "status", "assignee_id",
         "received_at", "dispatch_due", "respond_due", "onsite_due", "complete_due", "callback_due",
-        "completed_at", "visited_at", "satisfaction", "quoted_price", "rework_count",
+        "completed_at", "visited_at", "satisfaction", "quoted_price", "rework_count", "version",
     ]
     add_columns = ["household_id", "unit_id", "kind", "severity", "repair_scope", "source", "contact_name",
                    "contact_phone", "location", "description", "department", "quoted_price", "materials"]

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.live_server import stop as _stop
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -109,17 +111,6 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
             last = str(e)
         time.sleep(0.2)
     pytest.fail(f"{url}/health not 200 after {STARTUP_TIMEOUT}s ({last}):\n{_tail(log)}", pytrace=False)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
 
 
 @pytest.fixture(scope="session")

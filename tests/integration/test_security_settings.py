@@ -141,3 +141,78 @@ def test_security_headers_on_every_response(client, path):
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert r.headers["Referrer-Policy"] == "same-origin"
     assert "Strict-Transport-Security" not in r.headers  # only when cookies are Secure (production)
+
+
+# -- issue 9 §5: CSP, lockout of the right password too, session expiry ------------------
+
+def _nonce(response) -> str:
+    policy = response.headers["Content-Security-Policy"]
+    return re.search(r"'nonce-([^']+)'", policy).group(1)
+
+
+def test_csp_header_has_the_house_directives(client):
+    policy = client.get("/login/").headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+    assert directives["base-uri"] == "'self'" and directives["form-action"] == "'self'"
+    assert directives["img-src"] == "'self' data:"
+    assert "unsafe-inline" not in directives["script-src"] and "unsafe-eval" not in directives["script-src"]
+
+
+def test_each_response_gets_its_own_nonce(client):
+    assert _nonce(client.get("/login/")) != _nonce(client.get("/login/"))
+
+
+def _pages(app):
+    """Every GET screen without URL arguments (lists, desks, reports), minus downloads."""
+    skip = ("/api/", "/static", "/swagger", "/export", "/logout", "/lang/", "/health", "/lookup", "/download")
+    return sorted({r.rule for r in app.url_map.iter_rules()
+                   if "GET" in r.methods and "<" not in r.rule and not any(s in r.rule for s in skip)})
+
+
+@pytest.mark.parametrize("username", ["admin1", "frontdesk1", "cashier1"])
+def test_every_inline_script_carries_the_nonce_and_no_inline_handlers(app, logged_in, username):
+    c = logged_in(username)
+    checked = 0
+    for path in _pages(app):
+        r = c.get(path)
+        if r.status_code != 200 or not r.mimetype == "text/html":
+            continue
+        page, nonce = r.get_data(as_text=True), _nonce(r)
+        scripts = re.findall(r"<script\b[^>]*>", page)
+        assert all(f'nonce="{nonce}"' in s for s in scripts), (path, [s for s in scripts if nonce not in s])
+        assert not re.search(r"\son[a-z]+\s*=\s*[\"']", page), (path, "inline event handler")
+        assert "javascript:" not in page, path
+        checked += 1
+    assert checked > 10
+
+
+def test_the_right_password_is_refused_too_while_locked_out(strict_app):
+    c = strict_app.test_client()
+    wrong = {"username": "hr1", "password": "wrong", "provider": "db"}
+    for _ in range(5):
+        c.post("/api/v1/security/login", json=wrong)
+    right = c.post("/api/v1/security/login", json={**wrong, "password": "demo-hr"})
+    assert right.status_code == 429 and "access_token" not in (right.json or {})
+
+
+def test_an_expired_session_is_sent_to_login(app, db_url):
+    import time
+    from datetime import timedelta
+
+    short = create_app(make_config(db_url, PERMANENT_SESSION_LIFETIME=timedelta(seconds=1)))
+    c = short.test_client()
+    r = login(c, "frontdesk1")
+    assert r.status_code == 302 and "Expires=" in r.headers.get("Set-Cookie", "")   # a permanent session
+    assert c.get("/householdview/list/").status_code == 200
+    time.sleep(2.2)
+    r = c.get("/householdview/list/")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_production_refuses_the_test_fault_hook(monkeypatch, db_url):
+    monkeypatch.setenv("TEST_FAULT_PAUSE", "payment.after_receipt=1")
+    prod = type("P", (ProductionConfig,), {"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": db_url})
+    with pytest.raises(RuntimeError, match="TEST_FAULT_PAUSE"):
+        create_app(prod)
