@@ -40,6 +40,78 @@ def app(db_url):
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def fresh_app(db_url, tmp_path_factory):
+    """fresh_app(name): another migrated + seeded database of the same kind (a SQLite file,
+    or a sibling PostgreSQL database), for tests that write across every register (hostile
+    input, audit completeness) and would otherwise change the demo data the rest of the
+    suite counts on. One per name per session; dropped at the end."""
+    made = {}
+
+    def make(name: str):
+        if name not in made:
+            made[name] = _fresh(_sibling_url(db_url, name, tmp_path_factory))
+        return made[name][0]
+
+    yield make
+    for app, url in made.values():
+        _dispose(app)
+        _drop_sibling(url)
+
+
+def _sibling_url(db_url: str, name: str, tmp_path_factory) -> str:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_url)
+    if url.get_backend_name() != "postgresql":
+        return f"sqlite:///{tmp_path_factory.mktemp(name) / f'{name}.db'}"
+    sibling = url.set(database=f"{url.database}_{name}")
+    _admin_execute(url, f'DROP DATABASE IF EXISTS "{sibling.database}" WITH (FORCE)',
+                   f'CREATE DATABASE "{sibling.database}"')
+    return sibling.render_as_string(hide_password=False)
+
+
+def _admin_execute(url, *statements) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    engine.dispose()
+
+
+def _drop_sibling(url_text: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(url_text)
+    if url.get_backend_name() == "postgresql":
+        _admin_execute(url, f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+
+
+def _fresh(url: str):
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+    from seeds.demo import load_demo
+
+    app = create_app(make_config(url))
+    with app.app_context():
+        upgrade()
+        load_demo(progress=lambda *_: None)
+        db.session.remove()
+    return app, url
+
+
+def _dispose(app) -> None:
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def _reset_schema(db):
     """PostgreSQL databases may be reused locally: start from nothing."""
     if db.engine.dialect.name == "postgresql":

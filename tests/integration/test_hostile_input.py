@@ -21,6 +21,12 @@ from app.models.audit import AuditLog
 from tests import hostile
 from tests.conftest import Api, login
 
+
+@pytest.fixture(scope="module")
+def app(fresh_app):
+    """The hostile-input database: accepted payloads are stored in rows the rest of the suite reads."""
+    return fresh_app("hostile")
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TRIED: dict[str, int] = {}
 LEAKS = ("Traceback", "sqlalchemy", "psycopg2", "sqlite3", "builtins.", "Database exception")

@@ -22,6 +22,12 @@ from app.views.base import ScopedModelView
 from tests import hostile
 from tests.conftest import login
 
+
+@pytest.fixture(scope="module")
+def app(fresh_app):
+    """The hostile-input database: accepted payloads are stored in rows the rest of the suite reads."""
+    return fresh_app("hostile")
+
 DANGEROUS = ("<script>", "<img src=x")
 
 

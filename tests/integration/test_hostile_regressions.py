@@ -5,6 +5,7 @@ on both databases. DESIGN "Bad input": a clear Chinese message, nothing written.
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -12,6 +13,12 @@ from app.models.audit import AuditLog
 from app.models.billing import ChargeItem
 from app.models.estate import Building, ServiceCenter
 from tests.conftest import Api, login
+
+
+@pytest.fixture(scope="module")
+def app(fresh_app):
+    """The hostile-input database: accepted payloads are stored in rows the rest of the suite reads."""
+    return fresh_app("hostile")
 
 
 def _counts(app, model):
