@@ -27,7 +27,7 @@ from app.models.work_orders import WorkOrder
 from app.services import parking, renovation_sites, staffing_figures
 from app.services.collection import rate
 from app.services.late_fees import LATE_FEE_KIND
-from app.services.work_order_kpis import MonthlyKpis, combined, kpis_by_center, month_bounds
+from app.services.work_order_kpis import MonthlyKpis, combined, kpis_by_period, month_bounds
 from app.workflows import arrears as rules
 from app.workflows.work_orders import OPEN_STATES
 
@@ -148,9 +148,9 @@ def _work_orders(rows, ids, now: datetime) -> None:
 
 
 def _kpis(rows, ids, period: str, last: str) -> None:
-    this_month, last_month = kpis_by_center(ids, period), kpis_by_center(ids, last)
+    months = kpis_by_period(ids, [period, last], breakdown=False)
     for cid, r in rows.items():
-        r.kpis, r.kpis_last = this_month[cid], last_month[cid]
+        r.kpis, r.kpis_last = months[period][cid], months[last][cid]
 
 
 def _collection(rows, ids, period: str, last: str) -> None:
