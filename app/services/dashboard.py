@@ -230,8 +230,5 @@ def _renovation(rows, ids, now: datetime) -> None:
 
 def _staffing(rows, ids, today: date, period: str) -> None:
     start, end = month_bounds(period)
-    for attr, counts in (("headcount", staffing_figures.headcount(ids)),
-                         ("probation_due", staffing_figures.probation_due(ids, today)),
-                         ("leavers", staffing_figures.leavers(ids, start.date(), end.date()))):
-        for cid, n in counts.items():
-            setattr(rows[cid], attr, n)
+    for cid, counts in staffing_figures.figures(ids, today, start.date(), end.date()).items():
+        rows[cid].headcount, rows[cid].probation_due, rows[cid].leavers = counts
