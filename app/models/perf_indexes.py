@@ -78,6 +78,6 @@ DASHBOARD_INDEXES = [
     Index("ix_work_order_event_kpi", WorkOrderEvent.action, WorkOrderEvent.at, WorkOrderEvent.order_id,
           WorkOrderEvent.to_status),
     _active("ix_bill_period_center_cover", Bill.period, Bill.center_id, Bill.status, Bill.charge_item_id, Bill.amount),
-    Index("ix_bill_unpaid_household", Bill.center_id, Bill.household_id, Bill.due_date, Bill.charge_item_id,
-          Bill.amount, sqlite_where=_UNPAID, postgresql_where=_UNPAID),
+    Index("ix_bill_unpaid_cover", Bill.center_id, Bill.household_id, Bill.due_date, Bill.charge_item_id,
+          Bill.amount, Bill.status, Bill.deleted_on, sqlite_where=_UNPAID, postgresql_where=_UNPAID),
 ]
