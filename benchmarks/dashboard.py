@@ -1,6 +1,6 @@
 """The dashboard alone (issue 8), for working on it without the whole benchmark:
 
-    LARGE_DATABASE_URL=sqlite:////path/large.db .venv/bin/python -m benchmarks.dashboard [--repeat 9] [--slowest 5]
+    LARGE_DATABASE_URL=sqlite:////path/large.db .venv/bin/python -m benchmarks.dashboard [--repeat 9] [--cold]
 
 Times /dashboard/ as center_manager1, gm1 and admin1 like benchmarks.run (same
 harness: one warm-up, median of `repeat`, queries of the last request), then
@@ -42,14 +42,18 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("LARGE_DATABASE_URL"))
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--slowest", type=int, default=5)
+    parser.add_argument("--cold", action="store_true", help="arrears cache off: every request computes all")
     args = parser.parse_args(argv)
     app = make_app(args.database_url)
+    if args.cold:
+        app.config["DASHBOARD_ARREARS_SECONDS"] = 0
     from app.extensions import db
 
     with app.app_context():
         engine = db.engine
         counter = QueryCounter(engine)
-    print(f"dashboard on {engine.dialect.name}, {args.repeat} requests per user", flush=True)
+    print(f"dashboard on {engine.dialect.name}, {args.repeat} requests per user"
+          f"{', arrears cache off' if args.cold else ''}", flush=True)
     measure_dashboard(app, counter, args.repeat)
     for ms, statement in slowest_statements(app, engine, args.slowest):
         print(f"{ms:8.1f} ms  {' '.join(statement.split())[:160]}")

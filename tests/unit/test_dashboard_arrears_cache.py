@@ -34,3 +34,4 @@ def test_off_computes_every_time():
     cache, (calls, compute) = dashboard.ArrearsCache(0), counting()
     assert cache.get(("a",), T0, compute) == (1, T0)
     assert cache.get(("a",), T1, compute) == (2, T1)
+    assert len(calls) == 2
