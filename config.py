@@ -35,6 +35,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url("app.db")
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Shanghai")
+    #: 经营看板: the arrears figures (every unpaid bill) are kept this long per scope
+    DASHBOARD_ARREARS_SECONDS = 60
 
     # Flask-AppBuilder
     APP_NAME = "物业客服中心"
@@ -102,6 +104,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False  # tests that prove CSRF switch it back on
     RATELIMIT_ENABLED = False  # the rate-limit test switches it back on
     NOTIFY_EMAIL_ENABLED = False  # the email test switches it on, with its own SMTP sink
+    DASHBOARD_ARREARS_SECONDS = 0  # tests change bills between two reads of the dashboard
     RATELIMIT_STORAGE_URI = "memory://"
 
 

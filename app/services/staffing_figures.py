@@ -1,5 +1,5 @@
 """人员 figures for the managers' dashboard, per centre: headcount, probations
-coming due, leavers of the month. Pure queries (one GROUP BY each, no Flask):
+coming due, leavers of the month. One GROUP BY query counts all three (no Flask):
 the caller passes the centre ids it may see.
 
 - headcount: employees on the roster (试用 or 正式, not deleted);
@@ -11,29 +11,33 @@ the caller passes the centre ids it may see.
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from app.extensions import db
 from app.models.personnel import Employee
 
 
-def _per_center(center_ids, *criteria) -> dict[int, int]:
-    stmt = (select(Employee.center_id, func.count())
-            .where(Employee.deleted_on.is_(None), Employee.center_id.in_(list(center_ids)), *criteria)
-            .group_by(Employee.center_id))
-    return dict(db.session.execute(stmt).all())
+def _live(center_ids):
+    return Employee.deleted_on.is_(None), Employee.center_id.in_(list(center_ids))
 
 
-def headcount(center_ids) -> dict[int, int]:
-    return _per_center(center_ids, Employee.status != "left")
+def _headcount():
+    return Employee.status != "left"
 
 
-def probation_due(center_ids, today: date, within_days: int = 30) -> dict[int, int]:
-    return _per_center(center_ids, Employee.status == "probation",
-                       Employee.regular_date <= today + timedelta(days=within_days))
+def _probation_due(today: date, within_days: int):
+    return and_(Employee.status == "probation", Employee.regular_date <= today + timedelta(days=within_days))
 
 
-def leavers(center_ids, month_start: date, month_end: date) -> dict[int, int]:
-    """Left in [month_start, month_end)."""
-    return _per_center(center_ids, Employee.status == "left", Employee.left_date >= month_start,
-                       Employee.left_date < month_end)
+def _leavers(month_start: date, month_end: date):
+    return and_(Employee.status == "left", Employee.left_date >= month_start, Employee.left_date < month_end)
+
+
+def figures(center_ids, today: date, month_start: date, month_end: date,
+            within_days: int = 30) -> dict[int, tuple[int, int, int]]:
+    """centre → (headcount, probation due, leavers in [month_start, month_end)), one query."""
+    stmt = (select(Employee.center_id, func.count().filter(_headcount()),
+                   func.count().filter(_probation_due(today, within_days)),
+                   func.count().filter(_leavers(month_start, month_end)))
+            .where(*_live(center_ids)).group_by(Employee.center_id))
+    return {cid: tuple(counts) for cid, *counts in db.session.execute(stmt)}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from app.extensions import db
 from app.models.work_orders import WorkOrder, WorkOrderEvent
@@ -71,70 +71,91 @@ class MonthlyKpis:
         return ratio(self.satisfied, self.callbacks)
 
 
-def _count_by_center(center_ids, *criteria) -> dict[int, int]:
-    """COUNT of live orders per centre (one GROUP BY query for any number of centres)."""
-    rows = db.session.execute(
-        select(WorkOrder.center_id, func.count()).where(WorkOrder.center_id.in_(center_ids),
-                                                        WorkOrder.deleted_on.is_(None), *criteria)
-        .group_by(WorkOrder.center_id))
-    return dict(rows.all())
+def _month_of(column, bounds):
+    """The WHERE (the months' spans) and the label (which month) of `column`, so that
+    one GROUP BY query counts several months at once."""
+    spans = or_(*(and_(column >= start, column < end) for start, end in _merged(b for _p, b in bounds)))
+    label = case(*((column >= start, period) for period, (start, _end) in sorted(
+        bounds, key=lambda b: b[1][0], reverse=True)), else_=None)
+    return spans, label
 
 
-def _grouped(column, criteria) -> dict[int, dict]:
-    """centre → {value of `column`: count}."""
-    rows = db.session.execute(select(WorkOrder.center_id, column, func.count()).where(criteria)
-                              .group_by(WorkOrder.center_id, column)).all()
-    out: dict[int, dict] = {}
-    for center_id, key, count in rows:
-        out.setdefault(center_id, {})[key] = count
-    return out
+def _merged(spans) -> list[tuple]:
+    """Adjacent months as one range (one index range scan instead of an OR)."""
+    out: list[list] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return [tuple(span) for span in out]
+
+
+def _counts(ids, bounds, column, *counts, where=(), select_from=WorkOrder, joins=(), live=True):
+    """{(centre, month): (count, …)} of the rows whose `column` falls in the months."""
+    spans, label = _month_of(column, bounds)
+    stmt = select(WorkOrder.center_id, label, *counts).select_from(select_from)
+    for target, on in joins:
+        stmt = stmt.join(target, on)
+    stmt = stmt.where(WorkOrder.center_id.in_(ids), spans, *where, *((WorkOrder.deleted_on.is_(None),) if live else ()))
+    return {(cid, period): values for cid, period, *values in db.session.execute(
+        stmt.group_by(WorkOrder.center_id, label))}
 
 
 def monthly_kpis(center_id: int, period: str) -> MonthlyKpis:
     return kpis_by_center([center_id], period)[center_id]
 
 
-def kpis_by_center(center_ids, period: str) -> dict[int, MonthlyKpis]:
-    """The month's KPIs of each centre, in a fixed number of grouped queries (the KPI
-    page and the dashboard use this one definition; the dashboard sums centres with
-    `combined`)."""
-    ids = list(center_ids)
-    start, end = month_bounds(period)
+def kpis_by_center(center_ids, period: str, breakdown: bool = True) -> dict[int, MonthlyKpis]:
+    """The month's KPIs of each centre (the KPI page and the dashboard use this one
+    definition; the dashboard sums centres with `combined`)."""
+    return kpis_by_period(center_ids, [period], breakdown)[period]
+
+
+def kpis_by_period(center_ids, periods, breakdown: bool = True) -> dict[str, dict[int, MonthlyKpis]]:
+    """period → centre → KPIs, in a fixed number of grouped queries whatever the
+    centres and months: one per date the KPIs count by (complete_due, completed_at,
+    visited_at, the callback events' time), each read from its covering index
+    (perf_indexes.DASHBOARD_INDEXES); `breakdown` adds by_kind/by_source of the
+    orders received (the KPI page shows them, the dashboard does not)."""
+    ids, periods = list(center_ids), list(dict.fromkeys(periods))
+    bounds = [(p, month_bounds(p)) for p in periods]
     quick_repair = and_(WorkOrder.kind == "repair", WorkOrder.severity.in_(("emergency", "minor")))
-    due_in_month = and_(quick_repair, WorkOrder.complete_due >= start, WorkOrder.complete_due < end)
-    in_month = and_(WorkOrder.completed_at >= start, WorkOrder.completed_at < end)
-    visited = and_(WorkOrder.visited_at >= start, WorkOrder.visited_at < end)
-    counts = {
-        "repairs_due": _count_by_center(ids, due_in_month),
-        "repairs_on_time": _count_by_center(ids, due_in_month, WorkOrder.completed_at.is_not(None),
-                                            WorkOrder.completed_at <= WorkOrder.complete_due),
-        "repairs_completed": _count_by_center(ids, WorkOrder.kind == "repair", in_month),
-        "completed": _count_by_center(ids, in_month),
-        "called_back": _count_by_center(ids, in_month, WorkOrder.visited_at.is_not(None)),
-        "callbacks": _count_by_center(ids, visited),
-        "satisfied": _count_by_center(ids, visited, WorkOrder.satisfaction.in_(("satisfied", "basically"))),
-    }
-    callback_events = (
-        select(WorkOrder.center_id, func.count())
-        .select_from(WorkOrderEvent)
-        .join(WorkOrder, WorkOrder.id == WorkOrderEvent.order_id)
-        .where(WorkOrder.center_id.in_(ids), WorkOrder.kind == "repair", WorkOrderEvent.action == "callback",
-               WorkOrderEvent.at >= start, WorkOrderEvent.at < end)
-        .group_by(WorkOrder.center_id)
-    )
-    counts["repair_callbacks"] = dict(db.session.execute(callback_events).all())
-    counts["repair_defects"] = dict(db.session.execute(
-        callback_events.where(WorkOrderEvent.to_status == "rework")).all())
-    received = and_(WorkOrder.center_id.in_(ids), WorkOrder.deleted_on.is_(None), WorkOrder.received_at >= start,
-                    WorkOrder.received_at < end)
-    by_kind, by_source = _grouped(WorkOrder.kind, received), _grouped(WorkOrder.source, received)
-    out = {}
-    for cid in ids:
-        k = MonthlyKpis(cid, period, by_kind=by_kind.get(cid, {}), by_source=by_source.get(cid, {}))
-        for name, per_center in counts.items():
-            setattr(k, name, per_center.get(cid, 0))
-        out[cid] = k
+    on_time = and_(WorkOrder.completed_at.is_not(None), WorkOrder.completed_at <= WorkOrder.complete_due)
+    due = _counts(ids, bounds, WorkOrder.complete_due, func.count(), func.count().filter(on_time),
+                  where=(quick_repair,))
+    done = _counts(ids, bounds, WorkOrder.completed_at, func.count().filter(WorkOrder.kind == "repair"),
+                   func.count(), func.count().filter(WorkOrder.visited_at.is_not(None)))
+    visits = _counts(ids, bounds, WorkOrder.visited_at, func.count(),
+                     func.count().filter(WorkOrder.satisfaction.in_(("satisfied", "basically"))))
+    events = _counts(ids, bounds, WorkOrderEvent.at, func.count(),
+                     func.count().filter(WorkOrderEvent.to_status == "rework"),
+                     where=(WorkOrder.kind == "repair", WorkOrderEvent.action == "callback"),
+                     select_from=WorkOrderEvent, joins=((WorkOrder, WorkOrder.id == WorkOrderEvent.order_id),),
+                     live=False)
+    out = {p: {cid: MonthlyKpis(cid, p) for cid in ids} for p in periods}
+    for figures, names in ((due, ("repairs_due", "repairs_on_time")),
+                           (done, ("repairs_completed", "completed", "called_back")),
+                           (visits, ("callbacks", "satisfied")),
+                           (events, ("repair_callbacks", "repair_defects"))):
+        for (cid, period), values in figures.items():
+            for name, value in zip(names, values, strict=True):
+                setattr(out[period][cid], name, value)
+    if breakdown:
+        _breakdown(ids, bounds, out)
     return out
+
+
+def _breakdown(ids, bounds, out) -> None:
+    """by_kind and by_source of the orders received in each month."""
+    spans, label = _month_of(WorkOrder.received_at, bounds)
+    for attr, column in (("by_kind", WorkOrder.kind), ("by_source", WorkOrder.source)):
+        rows = db.session.execute(
+            select(WorkOrder.center_id, label, column, func.count())
+            .where(WorkOrder.center_id.in_(ids), WorkOrder.deleted_on.is_(None), spans)
+            .group_by(WorkOrder.center_id, label, column))
+        for cid, period, key, count in rows:
+            getattr(out[period][cid], attr)[key] = count
 
 
 COUNT_FIELDS = ("repairs_due", "repairs_on_time", "repairs_completed", "repair_callbacks", "repair_defects",

@@ -50,8 +50,17 @@ def chart_data(d: dashboard.Dashboard) -> dict:
     }
 
 
+def _arrears_cache() -> dashboard.ArrearsCache:
+    """One per app (per process), sized by the config."""
+    ext = current_app.extensions
+    if "dashboard_arrears" not in ext:
+        ext["dashboard_arrears"] = dashboard.ArrearsCache(current_app.config.get("DASHBOARD_ARREARS_SECONDS", 0))
+    return ext["dashboard_arrears"]
+
+
 class DashboardView(BaseView):
-    """经营看板 of the user's centres."""
+    """经营看板 of the user's centres. The arrears figures are kept
+    DASHBOARD_ARREARS_SECONDS per scope (dashboard.ArrearsCache); the page says when."""
 
     route_base = "/dashboard"
     default_view = "index"
@@ -63,7 +72,7 @@ class DashboardView(BaseView):
     @has_access
     def index(self):
         ids = db.session.scalars(records.scoped_select(ServiceCenter).with_only_columns(ServiceCenter.id)).all()
-        d = dashboard.build(ids, timeutil.now())
+        d = dashboard.build(ids, timeutil.now(), _arrears_cache())
         monthly = any(r.rule == MONTHLY_REPORT_URL for r in current_app.url_map.iter_rules())
         return self.render_template("dashboard/index.html", title=_("经营看板"), d=d, charts=chart_data(d),
                                     company_wide=center_scope() is None, kpi_labels=KPI_LABELS,

@@ -286,6 +286,31 @@ def test_kpis_on_a_fixture_month(app, as_user):
     assert k.by_kind == {"repair": 5, "complaint": 1} and k.by_source == {"phone": 6}
 
 
+def test_kpis_of_two_months_at_once_split_at_the_month_boundary(app, as_user):
+    """kpis_by_period counts several months in one grouped query per date: an order
+    completed at 2031-07-01 00:30 and called back the same night counts in July,
+    one completed at 06-30 23:30 in June (both received in June) — the same figures
+    as each month alone."""
+    from app.services.work_order_kpis import kpis_by_center, kpis_by_period
+
+    admin = as_user("admin1")
+    centre = factories.center("SC02").id
+    for completed in (datetime(2031, 6, 30, 23, 30), datetime(2031, 7, 1, 0, 30)):
+        o = new_order(center="SC02", severity="minor")
+        o.received_at = completed - timedelta(hours=5)
+        wo.refresh_deadlines(o)
+        o.completed_at, o.visited_at, o.satisfaction, o.status = completed, completed, "satisfied", "visited"
+        o.events.append(wo.WorkOrderEvent(at=completed, actor_id=admin.id, actor_name="admin1",
+                                          action="callback", from_status="completed", to_status="visited"))
+    db.session.commit()
+    both = kpis_by_period([centre], ["2031-06", "2031-07"])
+    for period in ("2031-06", "2031-07"):
+        k, alone = both[period][centre], kpis_by_center([centre], period)[centre]
+        assert (k.completed, k.called_back, k.callbacks, k.satisfied, k.repair_callbacks) == (1, 1, 1, 1, 1)
+        assert vars(k) == vars(alone)
+    assert both["2031-06"][centre].by_kind == {"repair": 2} and both["2031-07"][centre].by_kind == {}
+
+
 def test_policies_are_editable_and_used_for_new_orders(app, as_user):
     """DESIGN: SLA clocks are configurable policies per kind/severity."""
     from app.models.work_orders import SlaPolicy
