@@ -23,3 +23,10 @@ def open_menu(page: Page, category: str, item: str) -> None:
     """Click a menu category, then one of its items (either may carry a count badge)."""
     page.locator(".navbar a.dropdown-toggle", has_text=re.compile(rf"^\s*{category}\s*(\d+)?\s*$")).click()
     page.locator(".navbar ul.dropdown-menu a", has_text=re.compile(rf"^\s*{item}\s*(\d+)?\s*$")).click()
+
+
+def money_value(text: str):
+    """'¥1,234.50' as shown on the pages → Decimal('1234.50')."""
+    from decimal import Decimal
+
+    return Decimal(text.strip().replace("¥", "").replace(",", ""))

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import open_menu, sign_in
+from tests.e2e.helpers import money_value, open_menu, sign_in
 
 
 def _api_token(page: Page) -> dict:
@@ -61,9 +61,9 @@ def test_cashier_records_a_reminder_and_prints_the_notice(new_page):
     expect(page.locator(".print-title")).to_have_text("催缴通知书")
     expect(page.locator(".notice-lines")).to_contain_text("E2E管理费")
     e2e_line = page.locator(".notice-lines tbody tr", has_text="E2E管理费")
-    expect(e2e_line.locator("td").nth(4)).to_have_text("321.50")
+    expect(e2e_line.locator("td").nth(4)).to_have_text("¥321.50")
     # The household may owe demo bills too: the total is the sum of the lines listed.
-    amounts = [Decimal(t) for t in page.locator(".notice-lines tbody tr td:nth-child(5)").all_inner_texts()]
+    amounts = [money_value(t) for t in page.locator(".notice-lines tbody tr td:nth-child(5)").all_inner_texts()]
     assert Decimal("321.50") in amounts
     expect(page.locator(".notice-total")).to_have_text(f"¥{sum(amounts):,.2f}")
     with page.expect_download() as info:

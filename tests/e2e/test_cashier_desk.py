@@ -17,7 +17,7 @@ from decimal import Decimal
 from playwright.sync_api import Page, expect
 
 from seeds.payments import PERIODS
-from tests.e2e.helpers import open_menu, sign_in
+from tests.e2e.helpers import money_value, open_menu, sign_in
 
 CURRENT = PERIODS[-1]  # the demo month the seed leaves open
 
@@ -33,7 +33,7 @@ def pick_household(page: Page, typed: str, wanted: str) -> None:
 
 
 def total(page: Page) -> Decimal:
-    return Decimal(page.locator("#desk-total").inner_text().replace(",", ""))
+    return money_value(page.locator("#desk-total").inner_text())
 
 
 def test_cashier_takes_a_wechat_payment_and_downloads_the_receipt(new_page, artifacts_dir):
@@ -54,7 +54,7 @@ def test_cashier_takes_a_wechat_payment_and_downloads_the_receipt(new_page, arti
     rows = page.locator("table.cashier-bills tbody tr.bill-row")
     periods = [c.strip() for c in rows.locator("td:nth-child(2)").all_inner_texts()]
     assert periods == sorted(periods) and CURRENT in periods, periods     # oldest first
-    amounts = [Decimal(a.replace(",", "")) for a in rows.locator("td:nth-child(4)").all_inner_texts()]
+    amounts = [money_value(a) for a in rows.locator("td:nth-child(4)").all_inner_texts()]
     full = sum(amounts, Decimal("0.00"))
     assert total(page) == full and page.input_value("#amount") == f"{full:.2f}"
     rows.first.locator("input.bill-tick").uncheck()          # the total follows the ticks
