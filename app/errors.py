@@ -34,3 +34,17 @@ class Busy(DomainError):
     """The database could not take the write right now (SQLite writer lock): retry."""
 
     status = 503
+
+
+def integrity_cause(error: BaseException | None):
+    """The database's unique/exclusion refusal behind `error`, however it was wrapped
+    (FAB's DatabaseException, the data interface's Conflict), or None."""
+    from sqlalchemy.exc import IntegrityError
+
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, IntegrityError):
+            return error
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import timeutil
-from app.errors import Conflict, DomainError, NotFound
+from app.errors import Conflict, DomainError, NotFound, integrity_cause
 from app.extensions import db
 from app.models.estate import Household
 from app.models.mixins import TWO_PLACES
@@ -156,9 +156,9 @@ def guarded_write(item: ParkingRental, write) -> None:
     key = (space_id, item.start_date, item.end_date, item.id)
     try:
         write()
-    except (IntegrityError, DatabaseException) as e:
-        cause = e if isinstance(e, IntegrityError) else e.__cause__
-        if not isinstance(cause, IntegrityError) or OVERLAP_CONSTRAINT not in str(cause.orig):
+    except (IntegrityError, DatabaseException, Conflict) as e:
+        cause = integrity_cause(e)
+        if cause is None or OVERLAP_CONSTRAINT not in str(cause.orig):
             raise
         db.session.rollback()
         clash = find_overlap(*key[:3], exclude_id=key[3]) if key[0] else None

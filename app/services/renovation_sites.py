@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import timeutil
-from app.errors import Conflict, DomainError, NotFound
+from app.errors import Conflict, DomainError, NotFound, integrity_cause
 from app.extensions import db
 from app.models.billing import Bill
 from app.models.renovation import (
@@ -114,9 +114,9 @@ def guarded_pass_write(item: RenovationPass, write) -> None:
     number = item.pass_no
     try:
         write()
-    except (IntegrityError, DatabaseException) as e:
-        cause = e if isinstance(e, IntegrityError) else e.__cause__
-        if not isinstance(cause, IntegrityError) or "renovation_pass" not in str(cause.orig):
+    except (IntegrityError, DatabaseException, Conflict) as e:
+        cause = integrity_cause(e)
+        if cause is None or "renovation_pass" not in str(cause.orig):
             raise
         db.session.rollback()
         raise Conflict(_("本服务中心已有出入证编号 %(no)s", no=number)) from None

@@ -5,7 +5,6 @@ from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import expose as api_expose
 from flask_appbuilder.api import protect, safe
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -178,7 +177,7 @@ class ApprovalInboxView(BaseView):
 class ApprovalChainView(ScopedModelView):
     """Admin edits the chains (steps, roles, scope, due hours)."""
 
-    datamodel = SQLAInterface(ApprovalChain)
+    datamodel = interface(ApprovalChain)
     class_permission_name = "ApprovalChain"
     list_title = show_title = edit_title = add_title = _l("审批流程设置")
     label_columns = {"request_type": _l("流程代码"), "name": _l("名称"), "active": _l("启用"), "steps": _l("步骤")}
@@ -191,7 +190,7 @@ class ApprovalChainView(ScopedModelView):
 
 
 class ApprovalChainStepView(ApprovalChainView):
-    datamodel = SQLAInterface(ApprovalChainStep)
+    datamodel = interface(ApprovalChainStep)
     list_title = show_title = edit_title = add_title = _l("审批步骤")
     label_columns = {
         "chain": _l("流程"), "position": _l("顺序"), "role": _l("审批角色"),

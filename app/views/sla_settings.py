@@ -2,7 +2,6 @@
 centre's working hours (centre manager, own centre) and holidays (admin)."""
 
 from flask_appbuilder.fieldwidgets import Select2Widget
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TimeField
 
@@ -23,7 +22,7 @@ LABELS = {
 
 
 class SlaPolicyView(ScopedModelView):
-    datamodel = SQLAInterface(SlaPolicy)
+    datamodel = interface(SlaPolicy)
     class_permission_name = "SlaPolicy"
     service = sla_config
     list_title = show_title = add_title = edit_title = _l("工单时限规则")
@@ -67,7 +66,7 @@ class WorkCalendarView(ScopedModelView):
 
 
 class HolidayView(ScopedModelView):
-    datamodel = SQLAInterface(Holiday)
+    datamodel = interface(Holiday)
     class_permission_name = "Holiday"
     service = sla_config
     list_title = show_title = add_title = edit_title = _l("节假日")
