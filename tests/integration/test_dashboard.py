@@ -178,7 +178,7 @@ def test_page_shows_the_figures_as_text_and_chart_data(app, client, fixture_cent
     assert _figure(html, "fig-total") == "¥306.00"
     assert _figure(html, "fig-headcount") == "3" and _figure(html, "fig-probation") == "1"
     assert 'id="dash-centres"' not in html  # one centre: no breakdown table
-    assert '<script type="application/json" id="dashboard-data">' in html
+    assert re.search(r'<script type="application/json" id="dashboard-data" nonce="[^"]+">', html)
     assert "vendor/echarts/echarts.common.min.js" in html and "<script>" not in html.split('id="dashboard"')[1]
 
 
