@@ -320,14 +320,28 @@ def policy_for(kind: str, severity: str | None) -> sla.Policy:
 
 
 def calendar_for(center_id: int) -> sla.Calendar:
-    cal = db.session.scalars(select(WorkCalendar).where(WorkCalendar.center_id == center_id)).first()
-    holidays = db.session.scalars(
-        select(Holiday.day).where((Holiday.center_id.is_(None)) | (Holiday.center_id == center_id))
-    ).all()
-    if cal is None:
-        return sla.Calendar(holidays=frozenset(holidays))
-    return sla.Calendar(start=cal.start or time(8, 30), end=cal.end or time(17, 30),
-                        weekdays=frozenset(int(d) for d in cal.weekdays), holidays=frozenset(holidays))
+    return calendars_for({center_id})[center_id]
+
+
+def calendars_for(center_ids) -> dict[int, sla.Calendar]:
+    """Each centre's working calendar, from two queries whatever the number of centres (a desk
+    page's return clocks need one per centre on the page, not one per returned complaint)."""
+    ids = set(center_ids)
+    if not ids:
+        return {}
+    cals = {c.center_id: c for c in db.session.scalars(select(WorkCalendar).where(WorkCalendar.center_id.in_(ids)))}
+    holidays: dict[int | None, set] = {}
+    for center, day in db.session.execute(select(Holiday.center_id, Holiday.day).where(
+            Holiday.center_id.is_(None) | Holiday.center_id.in_(ids))):
+        holidays.setdefault(center, set()).add(day)
+    out = {}
+    for cid in ids:
+        days = frozenset(holidays.get(None, set()) | holidays.get(cid, set()))
+        cal = cals.get(cid)
+        out[cid] = sla.Calendar(holidays=days) if cal is None else sla.Calendar(
+            start=cal.start or time(8, 30), end=cal.end or time(17, 30),
+            weekdays=frozenset(int(d) for d in cal.weekdays), holidays=days)
+    return out
 
 
 def refresh_deadlines(order: WorkOrder) -> None:
@@ -357,8 +371,9 @@ CLOCKS = {
 }
 
 
-def clock_status(order: WorkOrder, now: datetime | None = None) -> list[dict]:
-    """Each deadline of the order and whether it was met (for the detail page and API)."""
+def clock_status(order: WorkOrder, now: datetime | None = None, calendars: dict | None = None) -> list[dict]:
+    """Each deadline of the order and whether it was met (for the detail page and API).
+    `calendars` (center_id → Calendar, from calendars_for) spares a list the lookups per row."""
     now = now or timeutil.now()
     rows = []
     for clock, (due_col, done_col) in CLOCKS.items():
@@ -376,25 +391,34 @@ def clock_status(order: WorkOrder, now: datetime | None = None) -> list[dict]:
         if clock == "complete" and done is None and order.suspended_at is not None:
             due = due + (now - order.suspended_at)  # waiting on the owner: the clock is paused
         rows.append({"clock": clock, "due": due, "done": done, "met": sla.met(due, done, now)})
-    rows.extend(_return_clock(order, now))
+    rows.extend(_return_clock(order, now, calendars))
     return rows
 
 
-def _return_clock(order: WorkOrder, now: datetime) -> list[dict]:
+def _return_clock(order: WorkOrder, now: datetime, calendars: dict | None = None) -> list[dict]:
     """A department that cannot handle a complaint sends it back within half a
     working day of receiving it (shown for the latest return, if any)."""
     returns = [e for e in order.events if e.action == "return"]
     if not returns:  # most orders: no policy lookup (the desk lists hundreds of orders)
         return []
-    hours = policy_for(order.kind, order.severity).return_working_hours
+    hours = sla.default_policy(order.kind, order.severity).return_working_hours  # not stored per centre
     if not hours:
         return []
     back = returns[-1]
     dispatched = [e.at for e in order.events if e.action in ("dispatch", "transfer") and e.at <= back.at]
     if not dispatched:
         return []
-    due = calendar_for(order.center_id).add_working_minutes(dispatched[-1], hours * 60)
+    calendar = calendars[order.center_id] if calendars is not None else calendar_for(order.center_id)
+    due = calendar.add_working_minutes(dispatched[-1], hours * 60)
     return [{"clock": "return", "due": due, "done": back.at, "met": sla.met(due, back.at, now)}]
+
+
+def overdue_ids(orders, now: datetime) -> set[int]:
+    """The ids of the orders with a missed deadline, the return clock included. The page's
+    calendars are read up front, so a page's queries are the same whether or not it holds a
+    returned complaint (perf, issue 8: tests/integration/test_query_counts.py)."""
+    calendars = calendars_for({o.center_id for o in orders})
+    return {o.id for o in orders if any(c["met"] is False for c in clock_status(o, now, calendars))}
 
 
 def technician_load(center_ids) -> dict[int, int]:

@@ -213,7 +213,7 @@ class WorkOrderDeskView(BaseView):
         now = timeutil.now()
         only_filter = only if only != "mine" else None
         page = desk_queries.desk_page(now, *criteria, only=only_filter, page=page_arg(request.args))
-        overdue = {o.id for o in page.rows if any(c["met"] is False for c in service.clock_status(o, now))}
+        overdue = service.overdue_ids(page.rows, now)
         load = page.counts["load"] if only != "mine" else []
         return self.render_template("work_orders/desk.html", title=title, desk=page, overdue=overdue,
                                     now=now, only=only, load=load, labels=detail_context_labels())
