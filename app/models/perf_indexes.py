@@ -13,12 +13,17 @@ to every ORDER BY, and PostgreSQL keeps equal keys in heap order, not id order, 
 it a page of one period's bills sorted 100k rows.
 """
 
-from sqlalchemy import Index, text
+from sqlalchemy import Index, func, text
 
 from app.models.approvals import Approval
 from app.models.billing import Bill, Payment
-from app.models.estate import Household
-from app.models.sort_keys import APPROVAL_PENDING_FIRST, WORK_ORDER_URGENCY
+from app.models.estate import Building, Household, Unit
+from app.models.sort_keys import (
+    APPROVAL_NO_DEADLINE,
+    APPROVAL_PENDING_FIRST,
+    WORK_ORDER_NO_DEADLINE,
+    WORK_ORDER_URGENCY,
+)
 from app.models.work_orders import WorkOrder, WorkOrderEvent
 
 _ACTIVE = text("deleted_on IS NULL")
@@ -42,7 +47,7 @@ PERF_INDEXES = [
     _active("ix_work_order_center_status_due", WorkOrder.center_id, WorkOrder.status, WorkOrder.complete_due),
     _active("ix_work_order_contact_phone", WorkOrder.contact_phone),
     # 工单 list's default order (issue 7): urgency, then the completion deadline (app/models/sort_keys.py)
-    Index("ix_work_order_urgency", WORK_ORDER_URGENCY, WorkOrder.complete_due, WorkOrder.id,
+    Index("ix_work_order_urgency", WORK_ORDER_URGENCY, WORK_ORDER_NO_DEADLINE, WorkOrder.complete_due, WorkOrder.id,
           sqlite_where=_ACTIVE, postgresql_where=_ACTIVE, info=_EXPRESSION),
     # 账单: base order period desc; filters centre/status; sort by amount
     _active("ix_bill_period_active", Bill.period, Bill.id),
@@ -57,6 +62,9 @@ PERF_INDEXES = [
     Index("ix_payment_amount", Payment.amount),
     # 业户: filter kind (base order id)
     _active("ix_household_kind", Household.kind),
+    # 住户 / 房屋 default order (list_orders.households_by_room): building, room in natural order
+    Index("ix_building_natural", func.length(Building.name), Building.name, Building.id, info=_EXPRESSION),
+    Index("ix_unit_natural", Unit.building_id, func.length(Unit.room_no), Unit.room_no, Unit.id, info=_EXPRESSION),
     # 审批: base order submitted_at desc; filters status/request_type; centre scope; the inbox
     Index("ix_approval_submitted_at", Approval.submitted_at),
     Index("ix_approval_status_submitted", Approval.status, Approval.submitted_at),
@@ -64,7 +72,8 @@ PERF_INDEXES = [
     Index("ix_approval_center_submitted", Approval.center_id, Approval.submitted_at),
     Index("ix_approval_inbox", Approval.status, Approval.required_role, Approval.due_at),
     # 审批记录's default order (issue 7): pending first, then by due date
-    Index("ix_approval_pending_due", APPROVAL_PENDING_FIRST, Approval.due_at, Approval.id, info=_EXPRESSION),
+    Index("ix_approval_pending_due", APPROVAL_PENDING_FIRST, APPROVAL_NO_DEADLINE, Approval.due_at, Approval.id,
+          info=_EXPRESSION),
 ]
 
 _UNPAID = text("status = 'unpaid' AND deleted_on IS NULL")
