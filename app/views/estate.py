@@ -108,6 +108,7 @@ class HouseholdView(VersionedEditView, ScopedModelView):
     order_columns = ["name", "phone", "kind"]
     base_order = ("room", "asc")  # as the archive is filed: building, room, name
     compound_orders = {"room": households_by_room}
+    export_unloaded = ("unit.center", "unit.building.center")
     lookup_columns = ["name", "phone"]
     formatters_columns = {"kind": _kind_label, "id_number": masked_unless_privileged}
     validators_columns = {
