@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 
 def make_app(url: str):
     from app import create_app
+    from app.gc_tuning import freeze_startup_objects
     from benchmarks import default_fab
     from config import DevelopmentConfig
 
@@ -35,6 +36,7 @@ def make_app(url: str):
     app = create_app(cfg)
     with app.app_context():
         default_fab.register(app.appbuilder)
+    freeze_startup_objects()  # as run.py does for gunicorn
     return app
 
 

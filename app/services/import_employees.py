@@ -20,8 +20,7 @@ from app.extensions import db
 from app.models.estate import ServiceCenter
 from app.models.personnel import GENDERS, LEVELS, Department, Employee, Position
 from app.services import personnel, records
-from app.services.importing import INVALID, Column, Importer, save_each
-from app.validators import check_id_number, check_phone
+from app.services.importing import INVALID, Column, Importer, check_contact, chunks, save_each
 from app.workflows import personnel_rules as rules
 
 IMPORT_STATUS = {"probation": _l("试用"), "regular": _l("正式")}
@@ -69,7 +68,7 @@ def validate(rows, report) -> Plan:
     departments, positions = _names(Department), _names(Position)
     nos = {r.values["employee_no"] for r in rows if isinstance(r.values["employee_no"], str)}
     taken = set()
-    for chunk in _chunks(nos):
+    for chunk in chunks(nos):
         taken |= set(db.session.scalars(select(Employee.employee_no).where(
             Employee.employee_no.in_(chunk), Employee.deleted_on.is_(None))))
     on_roll = dict(db.session.execute(select(Employee.id_number, Employee.employee_no).where(
@@ -95,12 +94,6 @@ def validate(rows, report) -> Plan:
                                                 no=on_roll[v["id_number"]]), v["id_number"])
         plan.rows.append((n, v))
     return plan
-
-
-def _chunks(values, size=500):
-    values = sorted(values)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 _UNKNOWN = {
@@ -129,12 +122,7 @@ def _lookups(v, n, report, centers, departments, positions) -> None:
 
 
 def _checks(v, n, report) -> None:
-    for key, check in (("phone", check_phone), ("id_number", check_id_number)):
-        if isinstance(v[key], str):
-            try:
-                v[key] = check(v[key])
-            except ValueError as e:
-                report.add(n, H[key], e, v[key])
+    check_contact(v, n, report, H)
     months = v["probation_months"]
     if months is None:
         v["probation_months"] = months = rules.PROBATION_DEFAULT

@@ -25,8 +25,7 @@ from app.extensions import db
 from app.models.estate import HOUSEHOLD_KINDS, Building, Household, ServiceCenter, Unit
 from app.services import records
 from app.services.bulk_write import insert_audited
-from app.services.importing import INVALID, Column, Importer
-from app.validators import check_id_number, check_phone
+from app.services.importing import INVALID, Column, Importer, check_contact, chunks
 
 COLUMNS = (
     Column("center", _l("服务中心编号"), True, _l("服务中心的编号，如 SC01；只能导入您所在的服务中心"), "SC01",
@@ -66,12 +65,6 @@ def _visible(model, *criteria):
     return db.session.scalars(records.scoped_select(model).where(*criteria)).all()
 
 
-def _chunks(values, size=500):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
 class _Lookups:
     """Centres, buildings, units and households the file refers to, read once (in scope only)."""
 
@@ -82,10 +75,10 @@ class _Lookups:
         self.buildings = {(b.center_id, b.name): b for b in _visible(Building, Building.center_id.in_(ids))}
         building_ids = [b.id for b in self.buildings.values()]
         self.units, self.households = {}, set()
-        for chunk in _chunks(building_ids):
+        for chunk in chunks(building_ids):
             for u in _visible(Unit, Unit.building_id.in_(chunk)):
                 self.units[(u.building_id, u.room_no)] = u
-        for chunk in _chunks([u.id for u in self.units.values()]):
+        for chunk in chunks([u.id for u in self.units.values()]):
             stmt = select(Household.unit_id, Household.name).where(
                 Household.unit_id.in_(chunk), Household.deleted_on.is_(None))
             self.households |= set(db.session.execute(stmt).all())
@@ -168,12 +161,7 @@ def _household_fields(v, n, report) -> None:
         report.add(n, H["name"], _("填写了业户信息时必须填写业户姓名"))
     if v["phone"] is None:
         report.add(n, H["phone"], _("填写业户时必须填写联系电话"))
-    for key, check in (("phone", check_phone), ("id_number", check_id_number)):
-        if isinstance(v[key], str):
-            try:
-                v[key] = check(v[key])
-            except ValueError as e:
-                report.add(n, H[key], e, v[key])
+    check_contact(v, n, report, H)
 
 
 def write(plan: Plan, report) -> dict:
@@ -185,7 +173,7 @@ def write(plan: Plan, report) -> dict:
                  for key, (_n, centre, area) in plan.new_units.items()]
     insert_audited(Unit, new_units)
     ids = {key: unit.id for key, unit in plan.existing_units.items()}
-    for chunk in _chunks({key[0] for key in plan.new_units}):
+    for chunk in chunks({key[0] for key in plan.new_units}):
         ids.update({(b, r): i for i, b, r in db.session.execute(select(Unit.id, Unit.building_id, Unit.room_no).where(
             Unit.building_id.in_(chunk), Unit.deleted_on.is_(None)))})
     insert_audited(Household, [

@@ -33,6 +33,7 @@ from app.models.audit import AuditLog
 from app.reports.import_template import TemplateColumn, write_template
 from app.reports.xlsx_read import Cell, ReadError, read_sheet
 from app.security import acting_user
+from app.validators import check_id_number, check_phone
 
 MAX_ROWS = 5_000
 #: Problems listed on the page; the rest are counted.
@@ -353,3 +354,21 @@ def save_each(items_with_rows, before_save, report: Report) -> None:
             report.add(number, column, e)
             continue
         db.session.add(item)
+
+
+def check_contact(v: dict, number: int, report: Report, headers: dict) -> None:
+    """The phone and ID number as the forms check them (validators): normalised in place,
+    a bad one reported against its cell. Both importers' rows carry these two columns."""
+    for key, check in (("phone", check_phone), ("id_number", check_id_number)):
+        if isinstance(v[key], str):
+            try:
+                v[key] = check(v[key])
+            except ValueError as e:
+                report.add(number, headers[key], e, v[key])
+
+
+def chunks(values, size: int = 500):
+    """`values` in slices of `size`: an IN list per query that every database accepts."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]

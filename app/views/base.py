@@ -7,6 +7,7 @@ for searchable selects.
 """
 
 import os
+import sys
 import tempfile
 from datetime import date
 from decimal import Decimal
@@ -28,6 +29,7 @@ from app.security import METHOD_PERMISSIONS, RESOURCE_PERMISSIONS, can_see_id_nu
 from app.services.input_guard import check_row
 from app.validators import mask_id_number
 from app.views.column_formats import type_formatters
+from app.views.errors import api_fault_response
 from app.views.fields import typed_row_ids
 from app.views.guards import MissingRowGuard
 from app.views.interface import ScopedInterface, list_load_options
@@ -224,6 +226,10 @@ class ScopedModelRestApi(ServiceHooks, ModelRestApi):
     page_size = 20
     max_page_size = 100
     mask_columns: tuple[str, ...] = ()
+
+    def response_500(self, message=None, **kwargs):
+        """FAB's @safe turns every exception of an API route into 500: keep 409/503 apart."""
+        return api_fault_response(self, sys.exc_info()[1]) or super().response_500(message=message, **kwargs)
 
     def _init_model_schemas(self) -> None:
         super()._init_model_schemas()

@@ -7,10 +7,8 @@ since the failed statement's transaction is rolled back.
 """
 
 import logging
-import sys
 
 from flask import abort, current_app, g, jsonify, render_template, request
-from flask_appbuilder.api import BaseApi
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
@@ -124,16 +122,15 @@ def _database_fault(error):
     return _handler(status)(error)
 
 
-_fab_response_500 = BaseApi.response_500
-
-
-def _api_response_500(self, message=None, **kwargs):
-    """FAB's @safe turns every exception of an API route into 500: keep 409/503 apart."""
-    status = fault_status(sys.exc_info()[1])
+def api_fault_response(api, exc):
+    """The 409/503 answer for a stale row or a busy database raised inside an API route
+    (FAB's @safe would make it a 500), or None for any other fault. ScopedModelRestApi's
+    response_500 asks this."""
+    status = fault_status(exc)
     if status is None:
-        return _fab_response_500(self, message=message, **kwargs)
+        return None
     db.session.rollback()
-    return self.response(status, message=str(MESSAGES[status]))
+    return api.response(status, message=str(MESSAGES[status]))
 
 
 def register_error_pages(app) -> None:
@@ -142,4 +139,3 @@ def register_error_pages(app) -> None:
     app.before_request(refuse_unstorable_input)
     app.register_error_handler(OperationalError, _database_fault)
     app.register_error_handler(StaleDataError, _database_fault)
-    BaseApi.response_500 = _api_response_500
