@@ -54,7 +54,9 @@ def _natural(text: str):
 
 
 def _room(h: Household):
-    return (*_natural(h.unit.building.name), *_natural(h.unit.room_no), h.name, h.id)
+    """Building (a name shared by several centres' buildings: each building's rooms together), room, name."""
+    unit = h.unit
+    return (*_natural(unit.building.name), unit.building.id, *_natural(unit.room_no), unit.id, h.name, h.id)
 
 
 def _pending_first(a: Approval):
