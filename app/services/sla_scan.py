@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app import timeutil
 from app.extensions import db
 from app.models.work_orders import SlaAlert, WorkOrder
-from app.services.work_orders import CLOCKS, clock_status
+from app.services.work_orders import CLOCKS, CalendarsByCentre, clock_status
 from app.workflows.work_orders import OPEN_STATES
 
 WARN_BEFORE = timedelta(hours=1)
@@ -38,8 +38,9 @@ def scan(now=None, progress=None) -> dict[str, int]:
     now = now or timeutil.now()
     existing = set(db.session.execute(select(SlaAlert.order_id, SlaAlert.clock, SlaAlert.level)).all())
     counts = {"warning": 0, "breach": 0, "escalation": 0}
+    calendars = CalendarsByCentre()
     for n, order in enumerate(_candidates(), start=1):
-        for alert in _alerts_for(order, now):
+        for alert in _alerts_for(order, now, calendars):
             key = (order.id, alert.clock, alert.level)
             if key in existing:
                 continue
@@ -52,10 +53,10 @@ def scan(now=None, progress=None) -> dict[str, int]:
     return counts
 
 
-def _alerts_for(order: WorkOrder, now):
+def _alerts_for(order: WorkOrder, now, calendars=None):
     if order.kind == "complaint" and order.severity == "major" and order.escalated_at is not None:
         yield _alert(order, "respond", "escalation", order.respond_due or now, now, "center_manager")
-    for row in clock_status(order, now):
+    for row in clock_status(order, now, calendars):
         if row["done"] is not None or row["clock"] not in CLOCKS:
             continue
         if row["met"] is False:

@@ -344,6 +344,15 @@ def calendars_for(center_ids) -> dict[int, sla.Calendar]:
     return out
 
 
+class CalendarsByCentre(dict):
+    """center_id → Calendar, each read on first use and kept: for clock_status over many
+    orders of a few centres (the SLA scan), one lookup per centre, not per returned complaint."""
+
+    def __missing__(self, center_id):
+        self[center_id] = calendar_for(center_id)
+        return self[center_id]
+
+
 def refresh_deadlines(order: WorkOrder) -> None:
     due = sla.deadlines(
         sla.OrderTimes(order.kind, order.severity, order.received_at, agreed_at=order.agreed_at,

@@ -411,6 +411,38 @@ def test_returned_complaints_on_the_desk_cost_no_query_each(app, logged_in, monk
     assert after == before, (before, after)
 
 
+def test_sla_scan_reads_each_centres_calendar_once(app, as_user):
+    """Returned complaints of one centre share its calendar lookup during the scan."""
+    from sqlalchemy import event, select
+
+    from app.models.work_orders import WorkOrderEvent
+    from app.workflows.work_orders import OPEN_STATES
+
+    desk, tech = as_user("frontdesk1"), _user(app, "technician1")
+    for _ in range(3):
+        o = new_order(kind="complaint", severity="important", description="楼道噪音")
+        wo.transition(o, "dispatch", actor=desk, assignee_id=tech.id)
+        wo.transition(o, "return", actor=as_user("technician1"), reason="非工程问题")
+    returned = db.session.execute(
+        select(WorkOrder.id, WorkOrder.center_id).join(WorkOrderEvent, WorkOrderEvent.order_id == WorkOrder.id)
+        .where(WorkOrderEvent.action == "return", WorkOrder.deleted_on.is_(None),
+               WorkOrder.status.in_(OPEN_STATES | {"completed"}))).all()
+    lookups = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "FROM work_calendar" in statement:
+            lookups.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        sla_scan.scan()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    centres = {c for _id, c in returned}
+    assert len({i for i, _c in returned}) > len(centres)
+    assert 1 <= len(lookups) <= len(centres), (len(lookups), centres)
+
+
 def test_minor_complaint_reads_as_qingwei_not_xiaoxiu(app, as_user):
     as_user("frontdesk1")
     complaint = new_order(kind="complaint", severity="minor", description="楼上噪音")
