@@ -143,7 +143,7 @@ def test_an_imported_id_number_is_masked_like_a_typed_one(app, as_user, logged_i
     with app.app_context():
         hh_id = db.session.scalars(select(Household.id).where(Household.name == "业主7001")).one()
     masked = mask_id_number(whole)
-    for url in (f"/householdview/list/?_flt_0_name=业主7001", f"/householdview/show/{hh_id}"):
+    for url in ("/householdview/list/?_flt_0_name=业主7001", f"/householdview/show/{hh_id}"):
         shown = c.get(url).get_data(as_text=True)
         assert masked in shown and whole not in shown, url
     export = c.get("/householdview/export/?_flt_0_name=业主7001")
