@@ -7,11 +7,12 @@ printable 催缴通知书 lists the bill and its total, and downloads as PDF.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from playwright.sync_api import Page, expect
 
+from app import timeutil
 from tests.e2e.helpers import money_value, open_menu, sign_in
 
 
@@ -33,7 +34,7 @@ def _overdue_bill(page: Page) -> int:
         "center_id": center_id, "code": "E2EAR", "name": "E2E管理费", "kind": "management", "basis": "fixed",
         "rate": "321.50", "due_day": 15, "active": False})
     assert item.status == 201, item.text()
-    due = date.today() - timedelta(days=65)
+    due = timeutil.today() - timedelta(days=65)
     bill = page.request.post("/api/v1/bill/", headers=auth, data={
         "household_id": household_id, "charge_item_id": item.json()["id"], "period": "2001-05",
         "amount": "321.50", "due_date": due.isoformat()})

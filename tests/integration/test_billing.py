@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app import timeutil
 from app.errors import DomainError
 from app.extensions import db
 from app.models.billing import Bill, ChargeItem, Payment
@@ -122,7 +123,7 @@ def test_payment_happy_path_issues_a_receipt(app, api):
     ids = make_bills(app, 2, amount="123.45")
     r = api("cashier1").post("/api/v1/payment/", json={"bill_ids": ids, "method": "wechat", "amount": "246.90"})
     assert r.status_code == 201, r.json
-    year = date.today().year
+    year = timeutil.today().year
     assert r.json["receipt_no"].startswith(f"SC01-{year}-") and len(r.json["receipt_no"].split("-")[-1]) == 6
     assert r.json["amount"] == "246.90"
     assert all(bill_status(app, i) == "paid" for i in ids)
@@ -230,7 +231,7 @@ def test_concurrent_payments_get_consecutive_receipts(app):
         center_id = factories.center("SC01").id
         all_numbers = sorted(int(x.rsplit("-", 1)[1]) for x in db.session.scalars(
             select(Payment.receipt_no).where(Payment.center_id == center_id,
-                                             Payment.receipt_no.like(f"SC01-{date.today().year}-%"))))
+                                             Payment.receipt_no.like(f"SC01-{timeutil.today().year}-%"))))
         assert all_numbers == list(range(1, len(all_numbers) + 1))             # gapless from 1
 
 

@@ -9,12 +9,11 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
+from app import create_app, timeutil
 from app.extensions import db
 from app.models.billing import Bill, Payment, ReceiptSequence
 from app.models.estate import Household
@@ -33,7 +32,7 @@ def receipt_state(app, bill_id):
     with app.app_context():
         bill = db.session.get(Bill, bill_id)
         seq = db.session.scalar(select(ReceiptSequence.last_no).where(
-            ReceiptSequence.center_id == bill.center_id, ReceiptSequence.year == date.today().year))
+            ReceiptSequence.center_id == bill.center_id, ReceiptSequence.year == timeutil.today().year))
         paid = db.session.scalar(select(func.count()).select_from(Payment).where(
             Payment.household_id == bill.household_id))
         return bill.status, seq or 0, paid

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app import timeutil
 from app.errors import Conflict
 from app.extensions import db
 from app.models.estate import Household, ServiceCenter
@@ -245,7 +246,7 @@ def test_role_grants(app, api, user, read, write):
 
 def test_renting_marks_the_space_rented_until_it_ends(app, api, spot):
     space_id, hh = spot
-    today = date.today()
+    today = timeutil.today()
     desk = api("frontdesk1")
     rid = desk.post("/api/v1/parkingrental/", json=rental_json(
         space_id, hh, (today - timedelta(days=10)).isoformat(), (today + timedelta(days=100)).isoformat())).json["id"]
@@ -267,7 +268,7 @@ def test_disabled_space_cannot_be_rented(app, api, spot):
 def test_expiring_lists_active_rentals_ending_within_30_days(app, api, logged_in, spot):
     space_id, hh = spot
     other = make_space(app)
-    today = date.today()
+    today = timeutil.today()
     desk = api("frontdesk1")
 
     def add(sid, start, end, plate):
@@ -353,7 +354,7 @@ def test_desk_screens_render_in_chinese(app, logged_in, url):
 def test_daily_refresh_flips_a_space_when_its_future_rental_starts(app, api, spot):
     """A rental booked ahead marks its space 已出租 on its first day (`flask parking refresh`)."""
     space_id, household_id = spot
-    start = date.today() + timedelta(days=3)
+    start = timeutil.today() + timedelta(days=3)
     r = api("frontdesk1").post("/api/v1/parkingrental/", json=rental_json(
         space_id, household_id, start.isoformat(), (start + timedelta(days=30)).isoformat()))
     assert r.status_code == 201, r.json
